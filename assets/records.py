@@ -1,0 +1,208 @@
+"""The mention record of `shared/contracts/mentions.md`: reading, validating, local dates.
+
+Reading never drops a row silently: a row that breaks the contract comes back as a
+`RejectedRow` with its reason, for the caller to quarantine and count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ALMATY = ZoneInfo("Asia/Almaty")
+PLATFORMS = frozenset(
+    {"telegram", "vk", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "web", "other"}
+)
+REQUIRED_FIELDS = ("id", "platform", "published_at", "author_id", "text")
+COUNTER_FIELDS = ("likes", "comments", "reposts", "views", "author_followers")
+SENTIMENTS = frozenset({"positive", "negative", "neutral"})
+
+
+class InputError(ValueError):
+    """Input that cannot be read at all (unknown format, unreadable file)."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One validated mention, with its Asia/Almaty calendar date."""
+
+    id: str
+    platform: str
+    published_at: str
+    published_utc: datetime  # naive UTC
+    local_date: date
+    author_id: str
+    text: str
+    author_name: str | None = None
+    author_followers: int | None = None
+    url: str | None = None
+    likes: int | None = None
+    comments: int | None = None
+    reposts: int | None = None
+    views: int | None = None
+    reshare_of: str | None = None
+    lang: str | None = None
+    sentiment: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def week_start(self) -> date:
+        return monday_of(self.local_date)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    reason: str
+    row: dict[str, Any]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO 8601 with a UTC offset -> aware datetime. Raises ValueError otherwise."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise ValueError("no UTC offset")
+    return parsed
+
+
+def _text_field(row: dict[str, Any], name: str) -> str | None:
+    value = row.get(name)
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a Parquet/pandas null
+        return None
+    text = str(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text
+
+
+def _counter(row: dict[str, Any], name: str) -> int | None:
+    value = row.get(name)
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{name} is not an integer")
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} is not an integer: {value!r}") from exc
+    if isinstance(number, float) and not number.is_integer():
+        raise ValueError(f"{name} is not an integer: {value!r}")
+    if number < 0:
+        raise ValueError(f"negative counter {name}: {value!r}")
+    return int(number)
+
+
+def validate(row: dict[str, Any]) -> Mention | RejectedRow:
+    """Check one input row against the contract."""
+    missing = [name for name in REQUIRED_FIELDS if name != "text" and not _text_field(row, name)]
+    if "text" not in row or row.get("text") is None:
+        missing.append("text")
+    if missing:
+        return RejectedRow(f"missing required field: {', '.join(missing)}", row)
+    platform = str(row["platform"]).strip().lower()
+    if platform not in PLATFORMS:
+        return RejectedRow(f"unknown platform: {row['platform']!r}", row)
+    try:
+        published = parse_timestamp(str(row["published_at"]))
+    except ValueError:
+        return RejectedRow(f"unparsable published_at: {row['published_at']!r}", row)
+    text = _text_field(row, "text") or ""
+    if "\ufffd" in text:
+        return RejectedRow("text is not valid UTF-8", row)
+    try:
+        counters = {name: _counter(row, name) for name in COUNTER_FIELDS}
+    except ValueError as exc:
+        return RejectedRow(str(exc), row)
+    sentiment = (_text_field(row, "sentiment") or "").strip().lower() or None
+    if sentiment is not None and sentiment not in SENTIMENTS:
+        return RejectedRow(f"unknown sentiment label: {row['sentiment']!r}", row)
+    utc = published.astimezone(timezone.utc).replace(tzinfo=None)
+    return Mention(
+        id=_text_field(row, "id").strip(),  # type: ignore[union-attr]
+        platform=platform,
+        published_at=str(row["published_at"]).strip(),
+        published_utc=utc,
+        local_date=published.astimezone(ALMATY).date(),
+        author_id=_text_field(row, "author_id").strip(),  # type: ignore[union-attr]
+        text=text,
+        author_name=_text_field(row, "author_name"),
+        url=_text_field(row, "url"),
+        reshare_of=(_text_field(row, "reshare_of") or "").strip() or None,
+        lang=(_text_field(row, "lang") or "").strip().lower() or None,
+        sentiment=sentiment,
+        raw=row,
+        **counters,
+    )
+
+
+def _jsonl_rows(lines: Iterator[str], source: str) -> Iterator[dict[str, Any] | RejectedRow]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield RejectedRow(f"{source} line {number}: not valid JSON ({exc.msg})", {"line": line.rstrip("\n")})
+            continue
+        if not isinstance(obj, dict):
+            yield RejectedRow(f"{source} line {number}: not a JSON object", {"line": line.rstrip("\n")})
+            continue
+        yield obj
+
+
+def _decode_lines(path: Path) -> Iterator[str]:
+    with path.open("rb") as handle:
+        for raw_line in handle:
+            yield raw_line.decode("utf-8", errors="replace")
+
+
+def read_rows(path: str | Path) -> Iterator[dict[str, Any] | RejectedRow]:
+    """Rows of a JSONL, CSV or Parquet file (by extension); `-` is standard input as JSONL."""
+    if str(path) == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        yield from _jsonl_rows(iter(stream), "stdin")
+        return
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson", ".json"}:
+        yield from _jsonl_rows(_decode_lines(path), str(path))
+    elif suffix == ".csv":
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames:
+                raise InputError(f"{path}: empty CSV (no header row)")
+            for row in reader:
+                yield {k: (None if v == "" else v) for k, v in row.items() if k is not None}
+    elif suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is unusable input
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
+        yield from table.to_pylist()
+    else:
+        raise InputError(f"{path}: unknown format {suffix or '(no extension)'}; use .jsonl, .csv or .parquet")
+
+
+def read_mentions(path: str | Path) -> Iterator[Mention | RejectedRow]:
+    for row in read_rows(path):
+        yield row if isinstance(row, RejectedRow) else validate(row)
