@@ -1,0 +1,297 @@
+"""The `akims` command line (see shared/contracts/mentions.md, section 3)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Unusable input or arguments: printed as one line, exit code 2."""
+
+
+def _fail(message: str) -> int:
+    print(f"akims: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from exc
+
+
+# ---------------------------------------------------------------- classify
+def cmd_classify(args: argparse.Namespace) -> int:
+    from assets.classification import classify_records
+    from assets.records import InputError, Mention, RejectedRow, read_mentions
+    from assets.reference import load_reference
+
+    try:
+        records = list(read_mentions(args.input))
+    except InputError as exc:
+        raise UsageError(str(exc)) from exc
+    mentions = [r for r in records if isinstance(r, Mention)]
+    rejected = [r for r in records if isinstance(r, RejectedRow)]
+    if not mentions and rejected:
+        raise UsageError(f"no usable mention in {args.input}: first problem: {rejected[0].reason}")
+    reference = load_reference()
+    results = classify_records(
+        mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels
+    )
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for mention, result in zip(mentions, results, strict=True):
+            record = dict(mention.raw)
+            record.update(
+                akims=list(result.akims),
+                sentiment=result.sentiment,
+                sentiment_score=round(float(result.sentiment_score), 4),
+                author_type=result.author_type,
+                official_reshare=bool(result.official_reshare),
+                lang=result.lang,
+            )
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    if rejected:
+        reasons: dict[str, int] = {}
+        for r in rejected:
+            reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        summary = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items()))
+        print(f"akims: set aside {len(rejected)} row(s) that break the mention contract: {summary}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- ingest / overrides
+def apply_overrides(tenures_csv: str | None, accounts_csv: str | None) -> None:
+    from assets.reference import (
+        OFFICIAL_ACCOUNT_COLUMNS,
+        ReferenceError,
+        load_official_accounts,
+        load_persons,
+        load_regions,
+        load_tenures,
+    )
+    from assets.warehouse import connect, replace_overrides
+
+    if not tenures_csv and not accounts_csv:
+        return
+    try:
+        tenures = load_tenures(Path(tenures_csv)) if tenures_csv else None
+        accounts = load_official_accounts(Path(accounts_csv)) if accounts_csv else None
+    except ReferenceError as exc:
+        raise UsageError(str(exc)) from exc
+    if tenures is not None:
+        known_persons = {p.person_id for p in load_persons()}
+        known_regions = {r.region_code for r in load_regions()}
+        unknown = sorted({t.person_id for t in tenures} - known_persons)
+        if unknown:
+            raise UsageError(f"{tenures_csv}: person_id not in the project's roster: {', '.join(unknown)}")
+        bad_regions = sorted({t.region_code for t in tenures} - known_regions)
+        if bad_regions:
+            raise UsageError(f"{tenures_csv}: unknown region_code: {', '.join(bad_regions)}")
+    with connect() as con:
+        if tenures is not None:
+            replace_overrides(
+                con, "akim_tenures", ("region_code", "person_id", "start_date", "end_date"),
+                [(t.region_code, t.person_id, t.start_date, t.end_date) for t in tenures],
+                "region_code varchar, person_id varchar, start_date date, end_date date",
+            )
+            print(f"tenures: this warehouse now uses {len(tenures)} tenures from {tenures_csv}", file=sys.stderr)
+        if accounts is not None:
+            replace_overrides(
+                con, "official_accounts", OFFICIAL_ACCOUNT_COLUMNS,
+                [(a.platform.lower(), a.author_id, a.author_name, a.region_code, a.kind) for a in accounts],
+                "platform varchar, author_id varchar, author_name varchar, region_code varchar, kind varchar",
+            )
+            print(f"official accounts: this warehouse now uses {len(accounts)} accounts from {accounts_csv}",
+                  file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assets.records import InputError, Mention, RejectedRow, read_mentions
+    from assets.warehouse import connect, land_mentions
+
+    if args.source != "files":
+        raise UsageError(f"--source {args.source} is not available yet; use --source files")
+    apply_overrides(args.tenures, args.official_accounts)
+    totals = {"read": 0, "added": 0, "already_loaded": 0, "quarantined": 0}
+    for path in args.paths:
+        try:
+            records = list(read_mentions(path))
+        except InputError as exc:
+            raise UsageError(str(exc)) from exc
+        mentions = [r for r in records if isinstance(r, Mention)]
+        rejected = [r for r in records if isinstance(r, RejectedRow)]
+        with connect() as con:
+            counts = land_mentions(con, mentions, rejected, source=args.source, keep_source_label=args.keep_source_labels)
+        for key in totals:
+            totals[key] += counts[key]
+        print(
+            f"{path}: {counts['read']} read, {counts['added']} added, {counts['already_loaded']} already loaded, "
+            f"{counts['quarantined']} quarantined",
+            file=sys.stderr,
+        )
+    if len(args.paths) > 1:
+        print(
+            f"total: {totals['read']} read, {totals['added']} added, {totals['already_loaded']} already loaded, "
+            f"{totals['quarantined']} quarantined",
+            file=sys.stderr,
+        )
+    return 0
+
+
+# ---------------------------------------------------------------- run / demo
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.pipeline import run_range
+
+    if args.to < args.from_:
+        raise UsageError(f"--to {args.to} is before --from {args.from_}")
+    apply_overrides(args.tenures, args.official_accounts)
+    run_range(args.from_, args.to, progress=True)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from orchestration.pipeline import run_range
+
+    os.environ["AKIMS_SOURCE"] = "demo"
+    if args.size:
+        os.environ["AKIMS_DEMO_SIZE"] = str(args.size)
+    started = time.monotonic()
+    print("Building the embedded demo warehouse (2019-01-01 .. 2019-06-30)…", file=sys.stderr)
+    run_range(date(2019, 1, 1), date(2019, 6, 30), progress=True)
+    print(f"Done in {time.monotonic() - started:.0f} s. Ranking of 2019-H1:\n", file=sys.stderr)
+    return print_ranking("2019-H1", "table")
+
+
+# ---------------------------------------------------------------- rank
+def print_ranking(period: str, fmt: str) -> int:
+    from assets.publishing.rankings import RANKING_COLUMNS, format_value, published_periods, read_ranking
+    from assets.warehouse import connect
+    from orchestration.partitions import parse_period
+
+    try:
+        kind, first, last = parse_period(period)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    label = period.strip().upper()
+    try:
+        with connect(read_only=True) as con:
+            periods = published_periods(con)
+            if label not in periods:
+                raise UsageError(
+                    f"no published ranking for {label} in this warehouse; build it with "
+                    f"`akims run --from {first} --to {last}`"
+                )
+            rows = read_ranking(con, label)
+            settings = periods[label]["settings"]
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(RANKING_COLUMNS)
+        for row in rows:
+            writer.writerow([format_value(c, row[c]) for c in RANKING_COLUMNS])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        print(render_table(rows))
+        shown = ", ".join(f"{k}={v}" for k, v in settings.items())
+        print(f"\n{label} ({kind.replace('_', '-')} {first}..{last}); settings: {shown}")
+    return 0
+
+
+def render_table(rows: Sequence[dict[str, Any]]) -> str:
+    from assets.publishing.rankings import RANKING_COLUMNS, format_value
+
+    cells = [list(RANKING_COLUMNS)] + [[format_value(c, r[c]) for c in RANKING_COLUMNS] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(RANKING_COLUMNS))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(v.ljust(w) if i in (1, 2, 3) else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    return print_ranking(args.period, args.format)
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akims", description="Akims in social media: the rating warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("classify", help="classify mentions (JSONL, CSV or Parquet; - for JSONL on stdin)")
+    p.add_argument("input")
+    p.add_argument("-o", "--output")
+    p.add_argument("--backend", choices=["embedded", "transformers"], default="embedded")
+    p.add_argument("--keep-source-labels", action="store_true", help="keep a sentiment the source supplied")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("rank", help="print the ranking of a period from the warehouse")
+    p.add_argument("--period", required=True, help="2019-W26, 2019-H1 or 2019")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("demo", help="build the embedded demo warehouse and print the 2019-H1 ranking")
+    p.add_argument("--size", type=int, help="mentions per half-year (default 50000)")
+    p.set_defaults(func=cmd_demo)
+
+    for name, func, text in (
+        ("ingest", cmd_ingest, "load mentions into the warehouse's landing area"),
+        ("run", cmd_run, "materialise the weeks, half-years and years of a date range through Dagster"),
+    ):
+        p = sub.add_parser(name, help=text)
+        if name == "ingest":
+            p.add_argument("paths", nargs="+", metavar="PATH")
+            p.add_argument("--source", choices=["files", "telegram", "vk", "hf"], default="files")
+            p.add_argument("--keep-source-labels", action="store_true")
+        else:
+            p.add_argument("--from", dest="from_", type=_date_arg, required=True)
+            p.add_argument("--to", type=_date_arg, required=True)
+        p.add_argument("--tenures", help="CSV region_code,person_id,start_date,end_date replacing the tenures")
+        p.add_argument("--official-accounts", help="CSV platform,author_id,author_name,region_code,kind")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        from orchestration.pipeline import PipelineError
+
+        if isinstance(exc, PipelineError):
+            print(f"akims: {exc}", file=sys.stderr)
+            return 1
+        raise
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

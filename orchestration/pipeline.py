@@ -1,0 +1,117 @@
+"""Run the warehouse through Dagster in-process: what `akims run` and `akims demo` do.
+
+Each stage is one Dagster run recorded in the instance under `$AKIMS_HOME/.dagster`, so the
+UI started on the same home shows them. Weekly assets run as one single-run backfill over
+the whole range (their BackfillPolicy), then dbt, then the rankings the range completes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from assets.paths import akims_home
+from orchestration.partitions import half_years_inside, weeks_overlapping, years_inside
+
+DAGSTER_YAML = """\
+# Local Dagster instance of this warehouse (created by `akims`).
+telemetry:
+  enabled: false
+run_queue:
+  max_concurrent_runs: 1
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+class PipelineError(RuntimeError):
+    """A stage of the pipeline failed; the message says which and why."""
+
+
+def dagster_home() -> Path:
+    """The warehouse's own Dagster instance folder: `$AKIMS_HOME/.dagster`."""
+    home = akims_home() / ".dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return home
+
+
+def instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.from_config(str(dagster_home()))
+
+
+def _say(message: str, enabled: bool) -> None:
+    if enabled:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _materialize(
+    selection: Sequence[str] | dg.AssetSelection,
+    *,
+    keys: Sequence[str] | None,
+    stage: str,
+    dagster_instance: dg.DagsterInstance,
+) -> None:
+    from orchestration.definitions import ALL_ASSETS
+    from orchestration.resources import build_resources
+
+    tags = {}
+    if keys:
+        tags = {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+    result = dg.materialize(
+        ALL_ASSETS,
+        selection=selection,
+        resources=build_resources(),
+        instance=dagster_instance,
+        tags=tags,
+        run_config=QUIET,
+        raise_on_error=False,
+    )
+    if not result.success:
+        errors = []
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
+                error = event.step_failure_data.error
+                errors.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+        detail = "; ".join(errors) or "see the run in the Dagster UI"
+        raise PipelineError(f"{stage} failed (run {result.run_id}): {detail}")
+
+
+def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, list[str]]:
+    """Materialise every week overlapping [first, last], then the half-years and years inside it."""
+    os.environ["AKIMS_HOME"] = str(akims_home())
+    if progress:
+        os.environ["AKIMS_PROGRESS"] = "1"
+    dagster_instance = instance()
+    weeks = [d.isoformat() for d in weeks_overlapping(first, last)]
+    halves = [d.isoformat() for d in half_years_inside(first, last)]
+    years = [d.isoformat() for d in years_inside(first, last)]
+    dbt_selection = dg.AssetSelection.groups("reference", "staging", "intermediate", "marts")
+    stages: list[tuple[str, Sequence[str] | dg.AssetSelection, list[str] | None]] = [
+        (f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}", ["raw_mentions", "loaded_weeks", "classified_mentions"],
+         weeks),
+        ("dbt build (indicators, rankings, tests)", dbt_selection, None),
+        (f"publish {len(weeks)} weekly ranking(s)", ["weekly_ranking"], weeks),
+    ]
+    if halves:
+        stages.append((f"publish half-year ranking(s) {', '.join(halves)}", ["half_year_ranking"], halves))
+    if years:
+        stages.append((f"publish year ranking(s) {', '.join(years)}", ["year_ranking"], years))
+    for number, (stage, selection, keys) in enumerate(stages, start=1):
+        started = time.monotonic()
+        _say(f"[{number}/{len(stages)}] {stage}", progress)
+        _materialize(selection, keys=keys, stage=stage, dagster_instance=dagster_instance)
+        _say(f"      done in {time.monotonic() - started:.1f} s", progress)
+    return {"weeks": weeks, "half_years": halves, "years": years}

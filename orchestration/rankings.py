@@ -1,0 +1,84 @@
+"""Period ranking assets: publish the mart's ranking of a week, a half-year or a year."""
+
+
+from datetime import date
+
+import dagster as dg
+
+from assets import __version__ as project_version
+from assets.publishing.rankings import publish_period, ranking_markdown
+from orchestration.assets import DUCKDB_POOL
+from orchestration.partitions import (
+    half_year_label,
+    half_year_partitions,
+    week_label,
+    weekly_partitions,
+    year_label,
+    year_partitions,
+)
+from orchestration.resources import WarehouseResource
+
+RANKING_DEPS = [dg.AssetKey("fct_akim_ranking"), dg.AssetKey("fct_period_summary")]
+
+
+def _publish(warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeResult:
+    published = {}
+    preview = ""
+    for label in labels:
+        rows = publish_period(warehouse.duckdb_path(), label, project_version=project_version)
+        published[label] = len(rows)
+        preview = ranking_markdown(rows, limit=5)
+    return dg.MaterializeResult(
+        metadata={
+            "periods": dg.MetadataValue.json(published),
+            "dagster/row_count": sum(published.values()),
+            "top_of_last_period": dg.MetadataValue.md(preview or "_no ranked akims_"),
+        }
+    )
+
+
+def _starts(context: dg.AssetExecutionContext) -> list[date]:
+    return [date.fromisoformat(k) for k in context.partition_keys]
+
+
+@dg.asset(
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+    deps=RANKING_DEPS,
+    group_name="rankings",
+    kinds={"duckdb"},
+    owners=["team:data-desk"],
+    description="The weekly ranking (tournament table of the seven indicators), published to `publish.rankings`.",
+)
+def weekly_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return _publish(warehouse, [week_label(d) for d in _starts(context)])
+
+
+@dg.asset(
+    partitions_def=half_year_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+    deps=RANKING_DEPS,
+    group_name="rankings",
+    kinds={"duckdb"},
+    owners=["team:data-desk"],
+    description="The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
+)
+def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return _publish(warehouse, [half_year_label(d) for d in _starts(context)])
+
+
+@dg.asset(
+    partitions_def=year_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+    deps=RANKING_DEPS,
+    group_name="rankings",
+    kinds={"duckdb"},
+    owners=["team:data-desk"],
+    description="The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
+)
+def year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    return _publish(warehouse, [year_label(d) for d in _starts(context)])
+

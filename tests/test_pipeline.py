@@ -1,0 +1,132 @@
+"""The walking skeleton end to end: ingest -> Dagster (raw, classified, dbt, rankings) -> akims rank.
+
+A small pre-labelled fixture over two ISO weeks of March 2019, three tenures given with
+`--tenures`, and rankings computed by hand in the comments below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+from tests.conftest import write_csv, write_jsonl
+
+
+def mention(mid: str, day: str, author: str, text: str, sentiment: str, **extra) -> dict:
+    row = {
+        "id": mid,
+        "platform": extra.pop("platform", "facebook"),
+        "published_at": day if "T" in day else f"{day}T12:00:00+06:00",
+        "author_id": author,
+        "author_name": extra.pop("author_name", f"Житель {author}"),
+        "text": text,
+        "sentiment": sentiment,
+    }
+    row.update(extra)
+    return row
+
+
+FIXTURE = [
+    # Week 2019-W10 (4..10 March). Batalov: 3 mentions, 2 positive, 1 negative, authors a and b.
+    mention("m1", "2019-03-04", "a", "Аким Баталов молодец, спасибо за новую дорогу", "positive",
+            likes=10, author_followers=100),
+    mention("m2", "2019-03-05", "b", "Баталов открыл школу в Талдыкоргане", "positive",
+            likes=5, comments=1, author_followers=50),
+    mention("m3", "2019-03-06", "a", "Баталов опять обещал газ и не провёл", "negative",
+            author_followers=120),
+    # Shukeev: 2 mentions, one negative, one neutral.
+    mention("m4", "2019-03-06", "c", "Шукеев, в Кентау нет воды уже неделю", "negative",
+            likes=3, reposts=2, author_followers=1000),
+    mention("m5", "2019-03-07", "d", "Шукеев провёл приём граждан", "neutral"),
+    # Urazalin: 1 eligible positive; an official registry account and a duplicate are excluded.
+    mention("m6", "2019-03-07", "e", "Уразалин помог нашему двору, спасибо", "positive",
+            likes=1, author_followers=10),
+    mention("m7", "2019-03-07", "akimat_aktobe", "Аким области Ондасын Уразалин провёл совещание", "positive",
+            platform="telegram", author_name="Акимат Актюбинской области"),
+    mention("m8", "2019-03-08", "e", "Уразалин помог нашему двору, спасибо", "positive",
+            likes=1, author_followers=10),
+    # 23:30 UTC on Sunday 10 March is Monday 11 March in Almaty: week 2019-W11.
+    mention("m9", "2019-03-10T23:30:00+00:00", "g", "Шукеев, спасибо за парк", "positive", author_followers=5),
+]
+
+TENURES = [
+    "KZ-19,batalov-amandyk,2014-01-01,",
+    "KZ-61,shukeev-umirzak,2019-02-26,",
+    "KZ-15,urazalin-ondasyn,2019-02-26,",
+]
+
+# Hand-computed, N = 3, points = 4 - place (ties share the best place).
+# W10: Batalov  mentions 3 (3) positive 2 (3) negative 1 (2) tone .3333 (2) authors 2 (3) engagement 16 (3) reach 170 (2) = 18
+#      Shukeev  mentions 2 (2) positive 0 (1) negative 1 (2) tone -1 (1)    authors 2 (3) engagement 5 (2)  reach 1000 (3) = 14
+#      Urazalin mentions 1 (1) positive 1 (2) negative 0 (3) tone 1 (3)     authors 1 (1) engagement 1 (1)  reach 10 (1)  = 12
+EXPECTED_W10 = [
+    (1, "batalov-amandyk", 18, 3, 2, 1, 0.3333, 2, 16, 170),
+    (2, "shukeev-umirzak", 14, 2, 0, 1, -1.0, 2, 5, 1000),
+    (3, "urazalin-ondasyn", 12, 1, 1, 0, 1.0, 1, 1, 10),
+]
+# W11: Shukeev wins every indicator (21); Batalov and Urazalin tie on all (16) and are ordered by person_id.
+EXPECTED_W11 = [
+    (1, "shukeev-umirzak", 21, 1, 1, 0, 1.0, 1, 0, 5),
+    (2, "batalov-amandyk", 16, 0, 0, 0, 0.0, 0, 0, 0),
+    (3, "urazalin-ondasyn", 16, 0, 0, 0, 0.0, 0, 0, 0),
+]
+
+
+def _ranking(period: str, capsys: pytest.CaptureFixture[str]) -> list[tuple]:
+    capsys.readouterr()
+    assert main(["rank", "--period", period, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    return [
+        (r["rank"], r["person_id"], r["score"], r["mentions"], r["positive"], r["negative"],
+         round(r["tone_index"], 4), r["authors"], r["engagement"], r["reach"])
+        for r in rows
+    ]
+
+
+def _snapshot(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            "raw": con.execute(
+                "select * exclude (loaded_at) from raw.mentions order by platform, id").fetchall(),
+            "classified": con.execute(
+                "select * exclude (classified_at) from raw.classified_mentions order by platform, id").fetchall(),
+            "weeks": con.execute("select week_start, mention_count from raw.loaded_weeks order by 1").fetchall(),
+            "ranking": con.execute("select * from marts.fct_akim_ranking order by all").fetchall(),
+            "eligibility": con.execute("select * from marts.fct_mention_eligibility order by all").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_two_weeks_end_to_end(akims_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_jsonl(tmp_path / "mentions.jsonl", FIXTURE)
+    tenures = write_csv(tmp_path / "tenures.csv", "region_code,person_id,start_date,end_date", TENURES)
+
+    assert main(["ingest", str(data), "--keep-source-labels", "--tenures", str(tenures)]) == 0
+    assert main(["run", "--from", "2019-03-04", "--to", "2019-03-17"]) == 0
+
+    warehouse = akims_home / "warehouse.duckdb"
+    first = _snapshot(warehouse)
+    assert [(str(d), n) for d, n in first["weeks"]] == [("2019-03-04", 8), ("2019-03-11", 1)]
+    assert len(first["classified"]) == 9
+
+    assert _ranking("2019-W10", capsys) == EXPECTED_W10
+    assert _ranking("2019-W11", capsys) == EXPECTED_W11
+
+    # Re-materialising the same weeks leaves every table as it was.
+    assert main(["run", "--from", "2019-03-04", "--to", "2019-03-17"]) == 0
+    assert _snapshot(warehouse) == first
+
+    # A half-year not covered by the run has no published ranking: a clear error, exit 2.
+    assert main(["rank", "--period", "2019-H1"]) == 2
+    assert "akims run --from 2019-01-01 --to 2019-06-30" in capsys.readouterr().err
+
+
+def test_rank_rejects_a_bad_period(akims_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rank", "--period", "2019-Q3"]) == 2
+    assert "not a period" in capsys.readouterr().err
