@@ -1,0 +1,7 @@
+with akims as (
+
+    select * from {{ ref('stg_reference__akims') }}
+
+)
+
+select * from akims

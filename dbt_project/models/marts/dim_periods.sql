@@ -1,0 +1,7 @@
+with periods as (
+
+    select * from {{ ref('int_periods') }}
+
+)
+
+select * from periods

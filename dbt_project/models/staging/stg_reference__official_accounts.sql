@@ -1,0 +1,53 @@
+{#- The warehouse's own registry (overrides.official_accounts, written by `--official-accounts`)
+    replaces the seed when that table exists. The seed is always ref()'d so lineage and parse work. -#}
+{%- set override = none -%}
+{%- if execute -%}
+    {%- set override = adapter.get_relation(database=target.database, schema='overrides', identifier='official_accounts') -%}
+{%- endif -%}
+
+with seed as (
+
+    select
+        cast(platform as varchar)    as platform,
+        cast(author_id as varchar)   as author_id,
+        author_name,
+        region_code,
+        kind,
+        'seed'                       as registry_source
+    from {{ ref('official_accounts') }}
+
+),
+
+{% if override is not none %}
+override as (
+
+    select
+        cast(platform as varchar)    as platform,
+        cast(author_id as varchar)   as author_id,
+        cast(author_name as varchar) as author_name,
+        cast(region_code as varchar) as region_code,
+        cast(kind as varchar)        as kind,
+        'override'                   as registry_source
+    from {{ override }}
+
+),
+
+chosen as (select * from override),
+{% else %}
+chosen as (select * from seed),
+{% endif %}
+
+final as (
+
+    select distinct
+        platform,
+        author_id,
+        author_name,
+        region_code,
+        kind,
+        registry_source
+    from chosen
+
+)
+
+select * from final
