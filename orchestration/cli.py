@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -215,6 +216,7 @@ def print_ranking(period: str, fmt: str) -> int:
         print(render_table(rows))
         shown = ", ".join(f"{k}={v}" for k, v in settings.items())
         print(f"\n{label} ({kind.replace('_', '-')} {first}..{last}); settings: {shown}")
+        print(f"(not-ranked tenures and exclusions: akims summary --period {label})")
     return 0
 
 
@@ -235,6 +237,60 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return print_ranking(args.period, args.format)
 
 
+def _period_label(period: str) -> str:
+    from orchestration.partitions import parse_period
+
+    try:
+        parse_period(period)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return period.strip().upper()
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from assets.publishing.summary import period_summary, render_summary
+    from assets.warehouse import connect
+
+    label = _period_label(args.period)
+    try:
+        with connect(read_only=True) as con:
+            summary = period_summary(con, label)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    if summary is None:
+        raise UsageError(f"{label} has no data in this warehouse")
+    print(render_summary(summary))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from assets.publishing.summary import explain
+    from assets.warehouse import connect
+
+    label = _period_label(args.period)
+    try:
+        with connect(read_only=True) as con:
+            found = explain(con, label, args.akim)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    if found is None:
+        raise UsageError(f"{args.akim} has no tenure in {label} in this warehouse")
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return 0
+    row = found["row"]
+    status = f"rank {row['rank']}, score {row['score']}" if row["is_ranked"] else f"not ranked: {row['not_ranked_reason']}"
+    print(f"{row['akim_name']} ({row['person_id']}, {row['region_code']}) in {label}: {status}")
+    print("indicators: " + ", ".join(f"{k}={v}" for k, v in found["indicators"].items()))
+    if found["excluded"]:
+        print("not counted: " + ", ".join(f"{k} {v}" for k, v in found["excluded"].items()))
+    print(f"eligible mentions ({len(found['eligible'])}):")
+    for m in found["eligible"]:
+        print(f"  {m['local_date']}  {m['platform']}:{m['mention_id']}  author={m['author_id']}  "
+              f"{m['sentiment']}  engagement={m['engagement']}  followers={m['author_followers']}")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akims", description="Akims in social media: the rating warehouse.")
@@ -251,6 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="2019-W26, 2019-H1 or 2019")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("summary", help="what is reported beside a ranking: counts by rule, not ranked, first places")
+    p.add_argument("--period", required=True)
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("explain", help="an akim's indicators in a period and the mentions behind them")
+    p.add_argument("--period", required=True)
+    p.add_argument("--akim", required=True, metavar="PERSON_ID")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("demo", help="build the embedded demo warehouse and print the 2019-H1 ranking")
     p.add_argument("--size", type=int, help="mentions per half-year (default 50000)")
@@ -274,7 +340,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_library_warnings() -> None:
+    """Beta/preview notices from Dagster are for developers, not for the person running a command."""
+    warnings.filterwarnings("ignore", message=".*is currently in beta.*")
+    warnings.filterwarnings("ignore", message=".*is currently in preview.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_library_warnings()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
