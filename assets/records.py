@@ -12,15 +12,13 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 ALMATY = ZoneInfo("Asia/Almaty")
-PLATFORMS = frozenset(
-    {"telegram", "vk", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "web", "other"}
-)
+PLATFORMS = frozenset({"telegram", "vk", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "web", "other"})
 REQUIRED_FIELDS = ("id", "platform", "published_at", "author_id", "text")
 COUNTER_FIELDS = ("likes", "comments", "reposts", "views", "author_followers")
 SENTIMENTS = frozenset({"positive", "negative", "neutral"})
@@ -132,7 +130,7 @@ def validate(row: dict[str, Any]) -> Mention | RejectedRow:
     sentiment = (_text_field(row, "sentiment") or "").strip().lower() or None
     if sentiment is not None and sentiment not in SENTIMENTS:
         return RejectedRow(f"unknown sentiment label: {row['sentiment']!r}", row)
-    utc = published.astimezone(timezone.utc).replace(tzinfo=None)
+    utc = published.astimezone(UTC).replace(tzinfo=None)
     return Mention(
         id=_text_field(row, "id").strip(),  # type: ignore[union-attr]
         platform=platform,
@@ -196,7 +194,7 @@ def read_rows(path: str | Path) -> Iterator[dict[str, Any] | RejectedRow]:
             import pyarrow.parquet as pq
 
             table = pq.read_table(path)
-        except Exception as exc:  # noqa: BLE001 - any reader failure is unusable input
+        except Exception as exc:
             raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
         yield from table.to_pylist()
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,27 @@ create table if not exists {schema}.mentions (
 """
 
 MENTION_COLUMNS = (
-    "id", "platform", "published_at", "published_utc", "local_date", "week_start", "author_id",
-    "author_name", "author_followers", "text", "url", "likes", "comments", "reposts", "views",
-    "reshare_of", "lang", "source_sentiment", "keep_source_label", "source", "loaded_at",
+    "id",
+    "platform",
+    "published_at",
+    "published_utc",
+    "local_date",
+    "week_start",
+    "author_id",
+    "author_name",
+    "author_followers",
+    "text",
+    "url",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+    "reshare_of",
+    "lang",
+    "source_sentiment",
+    "keep_source_label",
+    "source",
+    "loaded_at",
 )
 
 OTHER_DDL = """
@@ -61,7 +79,7 @@ create table if not exists raw.quarantine (
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager
@@ -112,12 +130,26 @@ def mentions_table(mentions: Sequence[Mention], *, source: str, keep_source_labe
         columns["loaded_at"].append(loaded_at)
     schema = pa.schema(
         [
-            ("id", pa.string()), ("platform", pa.string()), ("published_at", pa.string()),
-            ("published_utc", pa.timestamp("us")), ("local_date", pa.date32()), ("week_start", pa.date32()),
-            ("author_id", pa.string()), ("author_name", pa.string()), ("author_followers", pa.int64()),
-            ("text", pa.string()), ("url", pa.string()), ("likes", pa.int64()), ("comments", pa.int64()),
-            ("reposts", pa.int64()), ("views", pa.int64()), ("reshare_of", pa.string()), ("lang", pa.string()),
-            ("source_sentiment", pa.string()), ("keep_source_label", pa.bool_()), ("source", pa.string()),
+            ("id", pa.string()),
+            ("platform", pa.string()),
+            ("published_at", pa.string()),
+            ("published_utc", pa.timestamp("us")),
+            ("local_date", pa.date32()),
+            ("week_start", pa.date32()),
+            ("author_id", pa.string()),
+            ("author_name", pa.string()),
+            ("author_followers", pa.int64()),
+            ("text", pa.string()),
+            ("url", pa.string()),
+            ("likes", pa.int64()),
+            ("comments", pa.int64()),
+            ("reposts", pa.int64()),
+            ("views", pa.int64()),
+            ("reshare_of", pa.string()),
+            ("lang", pa.string()),
+            ("source_sentiment", pa.string()),
+            ("keep_source_label", pa.bool_()),
+            ("source", pa.string()),
             ("loaded_at", pa.timestamp("us")),
         ]
     )
@@ -128,8 +160,7 @@ def quarantine_rows(
     con: duckdb.DuckDBPyConnection, rejected: Iterable[RejectedRow], *, source: str, week_start: date | None
 ) -> int:
     rows = [
-        (source, r.reason, json.dumps(r.row, ensure_ascii=False, default=str), week_start, now_utc())
-        for r in rejected
+        (source, r.reason, json.dumps(r.row, ensure_ascii=False, default=str), week_start, now_utc()) for r in rejected
     ]
     if rows:
         con.executemany("insert into raw.quarantine values (?, ?, ?, ?, ?)", rows)
@@ -226,7 +257,7 @@ def land_mentions(
             """
         )
         con.unregister("batch_rows")
-        conflicts = con.execute(
+        conflicts = con.sql(
             """
             select b.* exclude (batch_rank), 'duplicate id with different content' as reason
             from batch b
@@ -237,10 +268,8 @@ def land_mentions(
                or (b.batch_rank > 1 and (first.published_at <> b.published_at or first.author_id <> b.author_id
                        or first.text <> b.text or coalesce(first.reshare_of, '') <> coalesce(b.reshare_of, '')))
             """
-        ).fetch_arrow_table()
-        conflict_rows = [
-            RejectedRow(row.pop("reason"), row) for row in conflicts.to_pylist()
-        ]
+        ).to_arrow_table()
+        conflict_rows = [RejectedRow(row.pop("reason"), row) for row in conflicts.to_pylist()]
         (already,) = con.execute(
             """
             select count(*) from batch b join landing.mentions l using (platform, id)
@@ -314,9 +343,23 @@ def read_week_mentions(con: duckdb.DuckDBPyConnection, week_start: date) -> list
     ).fetchall()
     return [
         Mention(
-            id=r[0], platform=r[1], published_at=r[2], published_utc=r[3], local_date=r[4], author_id=r[5],
-            text=r[6], author_name=r[7], author_followers=r[8], url=r[9], likes=r[10], comments=r[11],
-            reposts=r[12], views=r[13], reshare_of=r[14], lang=r[15], sentiment=r[16],
+            id=r[0],
+            platform=r[1],
+            published_at=r[2],
+            published_utc=r[3],
+            local_date=r[4],
+            author_id=r[5],
+            text=r[6],
+            author_name=r[7],
+            author_followers=r[8],
+            url=r[9],
+            likes=r[10],
+            comments=r[11],
+            reposts=r[12],
+            views=r[13],
+            reshare_of=r[14],
+            lang=r[15],
+            sentiment=r[16],
         )
         for r in rows
     ]

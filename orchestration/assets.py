@@ -1,6 +1,5 @@
 """Python assets: fetch a week of mentions, classify it, publish the period rankings."""
 
-
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -24,12 +23,8 @@ from assets.warehouse import (
     replace_week,
 )
 from orchestration.partitions import (
-    half_year_label,
-    half_year_partitions,
     week_label,
     weekly_partitions,
-    year_label,
-    year_partitions,
 )
 from orchestration.resources import ClassifierResource, MentionSourceResource, WarehouseResource
 
@@ -120,7 +115,7 @@ def raw_mentions(
             "dagster/row_count": sum(per_week.values()),
             "quarantined": quarantined_total,
             "mentions_per_week": dg.MetadataValue.json(per_week),
-        }
+        },
     )
 
 
@@ -134,9 +129,7 @@ def _classified_table(week_start: date, mentions: list[Mention], results, backen
             "akims": pa.array([list(r.akims) for r in results], pa.list_(pa.string())),
             "sentiment": [r.sentiment for r in results],
             "sentiment_score": pa.array([float(r.sentiment_score) for r in results], pa.float64()),
-            "sentiment_origin": [
-                "source" if m.sentiment is not None else "classifier" for m in mentions
-            ],
+            "sentiment_origin": ["source" if m.sentiment is not None else "classifier" for m in mentions],
             "author_type": [r.author_type for r in results],
             "official_reshare": pa.array([bool(r.official_reshare) for r in results], pa.bool_()),
             "lang": [r.lang for r in results],
@@ -181,7 +174,7 @@ def classified_mentions(
                 reference,
                 backend=classifier.backend,
                 keep_source_labels=True,
-                known_official_posts=previous_official,
+                known_official_texts=[text for _, _, text in previous_official],
             )
             table = _classified_table(week_start, mentions, results, classifier.backend, CLASSIFIER_VERSION)
             replace_classified_week(con, week_start, table)

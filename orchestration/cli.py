@@ -49,9 +49,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if not mentions and rejected:
         raise UsageError(f"no usable mention in {args.input}: first problem: {rejected[0].reason}")
     reference = load_reference()
-    results = classify_records(
-        mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels
-    )
+    results = classify_records(mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         for mention, result in zip(mentions, results, strict=True):
@@ -108,19 +106,25 @@ def apply_overrides(tenures_csv: str | None, accounts_csv: str | None) -> None:
     with connect() as con:
         if tenures is not None:
             replace_overrides(
-                con, "akim_tenures", ("region_code", "person_id", "start_date", "end_date"),
+                con,
+                "akim_tenures",
+                ("region_code", "person_id", "start_date", "end_date"),
                 [(t.region_code, t.person_id, t.start_date, t.end_date) for t in tenures],
                 "region_code varchar, person_id varchar, start_date date, end_date date",
             )
             print(f"tenures: this warehouse now uses {len(tenures)} tenures from {tenures_csv}", file=sys.stderr)
         if accounts is not None:
             replace_overrides(
-                con, "official_accounts", OFFICIAL_ACCOUNT_COLUMNS,
+                con,
+                "official_accounts",
+                OFFICIAL_ACCOUNT_COLUMNS,
                 [(a.platform.lower(), a.author_id, a.author_name, a.region_code, a.kind) for a in accounts],
                 "platform varchar, author_id varchar, author_name varchar, region_code varchar, kind varchar",
             )
-            print(f"official accounts: this warehouse now uses {len(accounts)} accounts from {accounts_csv}",
-                  file=sys.stderr)
+            print(
+                f"official accounts: this warehouse now uses {len(accounts)} accounts from {accounts_csv}",
+                file=sys.stderr,
+            )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -139,7 +143,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         mentions = [r for r in records if isinstance(r, Mention)]
         rejected = [r for r in records if isinstance(r, RejectedRow)]
         with connect() as con:
-            counts = land_mentions(con, mentions, rejected, source=args.source, keep_source_label=args.keep_source_labels)
+            counts = land_mentions(
+                con, mentions, rejected, source=args.source, keep_source_label=args.keep_source_labels
+            )
         for key in totals:
             totals[key] += counts[key]
         print(
@@ -227,7 +233,11 @@ def render_table(rows: Sequence[dict[str, Any]]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(RANKING_COLUMNS))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(v.ljust(w) if i in (1, 2, 3) else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                v.ljust(w) if i in (1, 2, 3) else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -279,15 +289,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return 0
     row = found["row"]
-    status = f"rank {row['rank']}, score {row['score']}" if row["is_ranked"] else f"not ranked: {row['not_ranked_reason']}"
+    status = (
+        f"rank {row['rank']}, score {row['score']}" if row["is_ranked"] else f"not ranked: {row['not_ranked_reason']}"
+    )
     print(f"{row['akim_name']} ({row['person_id']}, {row['region_code']}) in {label}: {status}")
     print("indicators: " + ", ".join(f"{k}={v}" for k, v in found["indicators"].items()))
     if found["excluded"]:
         print("not counted: " + ", ".join(f"{k} {v}" for k, v in found["excluded"].items()))
     print(f"eligible mentions ({len(found['eligible'])}):")
     for m in found["eligible"]:
-        print(f"  {m['local_date']}  {m['platform']}:{m['mention_id']}  author={m['author_id']}  "
-              f"{m['sentiment']}  engagement={m['engagement']}  followers={m['author_followers']}")
+        print(
+            f"  {m['local_date']}  {m['platform']}:{m['mention_id']}  author={m['author_id']}  "
+            f"{m['sentiment']}  engagement={m['engagement']}  followers={m['author_followers']}"
+        )
     return 0
 
 
@@ -354,6 +368,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UsageError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: stop quietly, without a flush error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         from orchestration.pipeline import PipelineError
 
@@ -363,8 +382,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
     except KeyboardInterrupt:
         return _fail("interrupted")
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets, with a small translator that links dbt sources to the Python assets."""
 
-
 import os
 from collections.abc import Mapping
 from pathlib import Path

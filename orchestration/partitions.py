@@ -56,7 +56,9 @@ def half_years_inside(first: date, last: date) -> list[date]:
 
 
 def years_inside(first: date, last: date) -> list[date]:
-    return [date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= date(y, 1, 1) and date(y, 12, 31) <= last]
+    return [
+        date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= date(y, 1, 1) and date(y, 12, 31) <= last
+    ]
 
 
 def parse_period(label: str) -> tuple[str, date, date]:
@@ -72,8 +74,11 @@ def parse_period(label: str) -> tuple[str, date, date]:
             if half not in {"1", "2"}:
                 raise ValueError
             y = int(year)
-            return ("half_year", date(y, 1, 1), date(y, 6, 30)) if half == "1" else (
-                "half_year", date(y, 7, 1), date(y, 12, 31))
+            return (
+                ("half_year", date(y, 1, 1), date(y, 6, 30))
+                if half == "1"
+                else ("half_year", date(y, 7, 1), date(y, 12, 31))
+            )
         if text.isdigit() and len(text) == 4:
             y = int(text)
             return "year", date(y, 1, 1), date(y, 12, 31)

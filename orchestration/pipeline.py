@@ -7,6 +7,7 @@ the whole range (their BackfillPolicy), then dbt, then the rankings the range co
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -24,9 +25,9 @@ DAGSTER_YAML = """\
 # Local Dagster instance of this warehouse (created by `akims`).
 telemetry:
   enabled: false
-run_queue:
-  max_concurrent_runs: 1
 concurrency:
+  runs:
+    max_concurrent_runs: 1
   pools:
     default_limit: 1
 """
@@ -70,15 +71,19 @@ def _materialize(
     tags = {}
     if keys:
         tags = {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
-    result = dg.materialize(
-        ALL_ASSETS,
-        selection=selection,
-        resources=build_resources(),
-        instance=dagster_instance,
-        tags=tags,
-        run_config=QUIET,
-        raise_on_error=False,
-    )
+    # dbt's own console output goes to $AKIMS_HOME/logs/pipeline.log, not to the user's terminal.
+    log_dir = akims_home() / "logs"
+    log_dir.mkdir(exist_ok=True)
+    with (log_dir / "pipeline.log").open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = dg.materialize(
+            ALL_ASSETS,
+            selection=selection,
+            resources=build_resources(),
+            instance=dagster_instance,
+            tags=tags,
+            run_config=QUIET,
+            raise_on_error=False,
+        )
     if not result.success:
         errors = []
         for event in result.all_events:
@@ -100,8 +105,11 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
     years = [d.isoformat() for d in years_inside(first, last)]
     dbt_selection = dg.AssetSelection.groups("reference", "staging", "intermediate", "marts")
     stages: list[tuple[str, Sequence[str] | dg.AssetSelection, list[str] | None]] = [
-        (f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}", ["raw_mentions", "loaded_weeks", "classified_mentions"],
-         weeks),
+        (
+            f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}",
+            ["raw_mentions", "loaded_weeks", "classified_mentions"],
+            weeks,
+        ),
         ("dbt build (indicators, rankings, tests)", dbt_selection, None),
         (f"publish {len(weeks)} weekly ranking(s)", ["weekly_ranking"], weeks),
     ]

@@ -1,6 +1,5 @@
 """Period ranking assets: publish the mart's ranking of a week, a half-year or a year."""
 
-
 from datetime import date
 
 import dagster as dg
@@ -81,4 +80,3 @@ def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 )
 def year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     return _publish(warehouse, [year_label(d) for d in _starts(context)])
-

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.partitions import weekly_partitions
-
 weekly_job = dg.define_asset_job(
     name="weekly_rating_job",
     selection=dg.AssetSelection.assets("raw_mentions", "loaded_weeks", "classified_mentions")
     | dg.AssetSelection.groups("staging", "intermediate", "marts", "reference")
     | dg.AssetSelection.assets("weekly_ranking"),
-    partitions_def=weekly_partitions,
     description="One week: fetch, classify, dbt build, weekly ranking.",
 )
 

@@ -23,8 +23,22 @@ from assets.sources.demo import (
     write_jsonl,
 )
 
-CONTRACT_KEYS = {"id", "platform", "published_at", "author_id", "author_name", "author_followers", "text", "url",
-                 "likes", "comments", "reposts", "views", "reshare_of", "lang"}
+CONTRACT_KEYS = {
+    "id",
+    "platform",
+    "published_at",
+    "author_id",
+    "author_name",
+    "author_followers",
+    "text",
+    "url",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+    "reshare_of",
+    "lang",
+}
 GAP_FIRST, GAP_LAST = date(2019, 6, 19), date(2019, 6, 28)  # Kyzylorda: Kusherbaev left, Iskakov not yet in
 SMALL = DemoConfig(mentions_per_half_year=12_000)
 
@@ -105,8 +119,9 @@ def test_full_half_year_volume_is_near_the_target(half_year):
 
 
 def test_kyzylorda_gap_has_posts_but_no_incumbent(june, reference):
-    gap_rows = [(row, truth) for row, truth in june
-                if truth["region_code"] == "KZ-43" and GAP_FIRST <= _day(row) <= GAP_LAST]
+    gap_rows = [
+        (row, truth) for row, truth in june if truth["region_code"] == "KZ-43" and GAP_FIRST <= _day(row) <= GAP_LAST
+    ]
     assert len(gap_rows) > 20
     assert any(truth["kind"] == "gap" for _, truth in gap_rows)
     positional = re.compile(r"(аким\w*|глав\w*) Кызылординской области|Қызылорда облысының әкім")
@@ -154,8 +169,9 @@ def test_registered_and_unregistered_official_accounts_both_post(half_year, refe
 
 def test_bot_ring_posts_near_identical_praise_within_minutes(half_year):
     ring = {a for _p, a, _n, _r in BOT_RING_ACCOUNTS}
-    posts = sorted((row["published_at"], row["author_id"], row["text"]) for row, _ in half_year
-                   if row["author_id"] in ring)
+    posts = sorted(
+        (row["published_at"], row["author_id"], row["text"]) for row, _ in half_year if row["author_id"] in ring
+    )
     bursts = defaultdict(set)
     for published, author, text in posts:
         bursts[(published[:13], _normalised(text)[20:50])].add(author)
@@ -168,10 +184,16 @@ def test_reshares_point_at_official_posts(half_year, reference):
     by_id = {row["id"]: row for row, _ in half_year}
     reshares = [row for row, _ in half_year if row["reshare_of"]]
     inside = [row for row in reshares if row["reshare_of"] in by_id]
-    official_targets = [row for row in inside
-                        if (by_id[row["reshare_of"]]["platform"], by_id[row["reshare_of"]]["author_id"]) in registry]
-    unregistered_targets = [row for row in inside if (by_id[row["reshare_of"]]["platform"],
-                                                      by_id[row["reshare_of"]]["author_id"]) in unregistered]
+    official_targets = [
+        row
+        for row in inside
+        if (by_id[row["reshare_of"]]["platform"], by_id[row["reshare_of"]]["author_id"]) in registry
+    ]
+    unregistered_targets = [
+        row
+        for row in inside
+        if (by_id[row["reshare_of"]]["platform"], by_id[row["reshare_of"]]["author_id"]) in unregistered
+    ]
     assert len(official_targets) > 100 and len(unregistered_targets) > 20
     for row in inside:
         assert by_id[row["reshare_of"]]["published_at"] < row["published_at"]
@@ -182,8 +204,11 @@ def test_reshares_point_at_official_posts(half_year, reference):
     assert all(r["reshare_of"].startswith("ext-") or r["reshare_of"] < "demo-20190101" for r in outside)
     # copy-pastes of official texts without reshare_of, some identical after normalisation
     official_texts = {_normalised(row["text"]) for row, t in half_year if t["author_type"] == "official"}
-    copies = [row for row, t in half_year if t["author_type"] == "person" and not row["reshare_of"]
-              and _normalised(row["text"]) in official_texts]
+    copies = [
+        row
+        for row, t in half_year
+        if t["author_type"] == "person" and not row["reshare_of"] and _normalised(row["text"]) in official_texts
+    ]
     assert len(copies) > 20
 
 
@@ -209,8 +234,17 @@ def test_both_languages_and_some_latin(half_year):
 
 def test_name_forms_are_varied(june):
     texts = "\n".join(row["text"] for row, _ in june)
-    for form in ("Шукееву", "Шукеевым", "Шөкеевке", "Шөкеевтің", "аким Туркестанской области",
-                 "Түркістан облысының әкімі", "Умирзак Естаевич", "У. Шукеев", "#Шукеев"):
+    for form in (
+        "Шукееву",
+        "Шукеевым",
+        "Шөкеевке",
+        "Шөкеевтің",
+        "аким Туркестанской области",
+        "Түркістан облысының әкімі",
+        "Умирзак Естаевич",
+        "У. Шукеев",
+        "#Шукеев",
+    ):
         assert form in texts, form
 
 
@@ -232,8 +266,11 @@ def test_profiles_drive_volume_and_tone(reference):
 
     def positive_share(tone: float) -> float:
         override = replace(config, profiles=(AkimProfile("batalov-amandyk", popularity=1.0, tone=tone),))
-        labels = [t["sentiment"] for _, t in generate_labelled(override, reference, first, last)
-                  if t["akims"] == ["batalov-amandyk"] and t["author_type"] == "person" and t["kind"] == "citizen"]
+        labels = [
+            t["sentiment"]
+            for _, t in generate_labelled(override, reference, first, last)
+            if t["akims"] == ["batalov-amandyk"] and t["author_type"] == "person" and t["kind"] == "citizen"
+        ]
         return labels.count("positive") / max(1, labels.count("positive") + labels.count("negative"))
 
     assert positive_share(0.9) > positive_share(-0.9) + 0.3

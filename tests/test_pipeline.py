@@ -32,23 +32,50 @@ def mention(mid: str, day: str, author: str, text: str, sentiment: str, **extra)
 
 FIXTURE = [
     # Week 2019-W10 (4..10 March). Batalov: 3 mentions, 2 positive, 1 negative, authors a and b.
-    mention("m1", "2019-03-04", "a", "Аким Баталов молодец, спасибо за новую дорогу", "positive",
-            likes=10, author_followers=100),
-    mention("m2", "2019-03-05", "b", "Баталов открыл школу в Талдыкоргане", "positive",
-            likes=5, comments=1, author_followers=50),
-    mention("m3", "2019-03-06", "a", "Баталов опять обещал газ и не провёл", "negative",
-            author_followers=120),
+    mention(
+        "m1",
+        "2019-03-04",
+        "a",
+        "Аким Баталов молодец, спасибо за новую дорогу",
+        "positive",
+        likes=10,
+        author_followers=100,
+    ),
+    mention(
+        "m2",
+        "2019-03-05",
+        "b",
+        "Баталов открыл школу в Талдыкоргане",
+        "positive",
+        likes=5,
+        comments=1,
+        author_followers=50,
+    ),
+    mention("m3", "2019-03-06", "a", "Баталов опять обещал газ и не провёл", "negative", author_followers=120),
     # Shukeev: 2 mentions, one negative, one neutral.
-    mention("m4", "2019-03-06", "c", "Шукеев, в Кентау нет воды уже неделю", "negative",
-            likes=3, reposts=2, author_followers=1000),
+    mention(
+        "m4",
+        "2019-03-06",
+        "c",
+        "Шукеев, в Кентау нет воды уже неделю",
+        "negative",
+        likes=3,
+        reposts=2,
+        author_followers=1000,
+    ),
     mention("m5", "2019-03-07", "d", "Шукеев провёл приём граждан", "neutral"),
     # Urazalin: 1 eligible positive; an official registry account and a duplicate are excluded.
-    mention("m6", "2019-03-07", "e", "Уразалин помог нашему двору, спасибо", "positive",
-            likes=1, author_followers=10),
-    mention("m7", "2019-03-07", "akimat_aktobe", "Аким области Ондасын Уразалин провёл совещание", "positive",
-            platform="telegram", author_name="Акимат Актюбинской области"),
-    mention("m8", "2019-03-08", "e", "Уразалин помог нашему двору, спасибо", "positive",
-            likes=1, author_followers=10),
+    mention("m6", "2019-03-07", "e", "Уразалин помог нашему двору, спасибо", "positive", likes=1, author_followers=10),
+    mention(
+        "m7",
+        "2019-03-07",
+        "akimat_aktobe",
+        "Аким области Ондасын Уразалин провёл совещание",
+        "positive",
+        platform="telegram",
+        author_name="Акимат Актюбинской области",
+    ),
+    mention("m8", "2019-03-08", "e", "Уразалин помог нашему двору, спасибо", "positive", likes=1, author_followers=10),
     # 23:30 UTC on Sunday 10 March is Monday 11 March in Almaty: week 2019-W11.
     mention("m9", "2019-03-10T23:30:00+00:00", "g", "Шукеев, спасибо за парк", "positive", author_followers=5),
 ]
@@ -60,9 +87,10 @@ TENURES = [
 ]
 
 # Hand-computed, N = 3, points = 4 - place (ties share the best place).
-# W10: Batalov  mentions 3 (3) positive 2 (3) negative 1 (2) tone .3333 (2) authors 2 (3) engagement 16 (3) reach 170 (2) = 18
-#      Shukeev  mentions 2 (2) positive 0 (1) negative 1 (2) tone -1 (1)    authors 2 (3) engagement 5 (2)  reach 1000 (3) = 14
-#      Urazalin mentions 1 (1) positive 1 (2) negative 0 (3) tone 1 (3)     authors 1 (1) engagement 1 (1)  reach 10 (1)  = 12
+# W10 (value (points)): mentions, positive, negative, tone, authors, engagement, reach = score
+#   Batalov  3 (3), 2 (3), 1 (2), .3333 (2), 2 (3), 16 (3), 170 (2)  = 18
+#   Shukeev  2 (2), 0 (1), 1 (2), -1 (1),    2 (3), 5 (2),  1000 (3) = 14
+#   Urazalin 1 (1), 1 (2), 0 (3), 1 (3),     1 (1), 1 (1),  10 (1)   = 12
 EXPECTED_W10 = [
     (1, "batalov-amandyk", 18, 3, 2, 1, 0.3333, 2, 16, 170),
     (2, "shukeev-umirzak", 14, 2, 0, 1, -1.0, 2, 5, 1000),
@@ -81,8 +109,18 @@ def _ranking(period: str, capsys: pytest.CaptureFixture[str]) -> list[tuple]:
     assert main(["rank", "--period", period, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     return [
-        (r["rank"], r["person_id"], r["score"], r["mentions"], r["positive"], r["negative"],
-         round(r["tone_index"], 4), r["authors"], r["engagement"], r["reach"])
+        (
+            r["rank"],
+            r["person_id"],
+            r["score"],
+            r["mentions"],
+            r["positive"],
+            r["negative"],
+            round(r["tone_index"], 4),
+            r["authors"],
+            r["engagement"],
+            r["reach"],
+        )
         for r in rows
     ]
 
@@ -91,10 +129,10 @@ def _snapshot(path: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         return {
-            "raw": con.execute(
-                "select * exclude (loaded_at) from raw.mentions order by platform, id").fetchall(),
+            "raw": con.execute("select * exclude (loaded_at) from raw.mentions order by platform, id").fetchall(),
             "classified": con.execute(
-                "select * exclude (classified_at) from raw.classified_mentions order by platform, id").fetchall(),
+                "select * exclude (classified_at) from raw.classified_mentions order by platform, id"
+            ).fetchall(),
             "weeks": con.execute("select week_start, mention_count from raw.loaded_weeks order by 1").fetchall(),
             "ranking": con.execute("select * from marts.fct_akim_ranking order by all").fetchall(),
             "eligibility": con.execute("select * from marts.fct_mention_eligibility order by all").fetchall(),

@@ -74,8 +74,7 @@ def render_summary(summary: PeriodSummary) -> str:
         )
     if summary.first_places:
         lines.append(
-            "weekly first places: "
-            + ", ".join(f"{r['akim_name']} {r['weeks_won']}" for r in summary.first_places)
+            "weekly first places: " + ", ".join(f"{r['akim_name']} {r['weeks_won']}" for r in summary.first_places)
         )
     lines.append("settings: " + ", ".join(f"{k}={v}" for k, v in summary.settings.items()))
     return "\n".join(lines)

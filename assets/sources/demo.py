@@ -50,8 +50,32 @@ HALF_YEAR_DAYS = 181  # 2019-01-01..2019-06-30: mentions_per_half_year is spread
 VOLUME_CALIBRATION = 1.118
 MAX_SPILL_DAYS = 7
 WEEKDAY_FACTOR = (1.08, 1.10, 1.10, 1.08, 1.04, 0.80, 0.80)  # Monday..Sunday, mean 1
-HOUR_WEIGHTS = (1.0, 0.5, 0.3, 0.2, 0.2, 0.4, 1.0, 2.0, 3.5, 4.5, 5.0, 5.0,
-                5.0, 4.8, 4.5, 4.5, 4.8, 5.0, 5.5, 6.0, 6.5, 6.0, 4.5, 2.5)
+HOUR_WEIGHTS = (
+    1.0,
+    0.5,
+    0.3,
+    0.2,
+    0.2,
+    0.4,
+    1.0,
+    2.0,
+    3.5,
+    4.5,
+    5.0,
+    5.0,
+    5.0,
+    4.8,
+    4.5,
+    4.5,
+    4.8,
+    5.0,
+    5.5,
+    6.0,
+    6.5,
+    6.0,
+    4.5,
+    2.5,
+)
 _HOUR_CUM = tuple(accumulate(HOUR_WEIGHTS))
 NUR_SULTAN_FROM = date(2019, 3, 23)
 NUR_SULTAN_TO = date(2022, 9, 16)
@@ -64,14 +88,23 @@ SHARE_MEDIA = 0.075
 SHARE_OFFICIAL = 0.05
 SHARE_UNREGISTERED = 0.032
 RING_BURSTS_PER_DAY = 0.3  # per ring, at 50k a half-year and popularity 1
-CITIZEN_PLATFORMS = (("instagram", 30), ("facebook", 15), ("vk", 15), ("telegram", 15), ("web", 12),
-                     ("youtube", 5), ("x", 5), ("other", 3))
+CITIZEN_PLATFORMS = (
+    ("instagram", 30),
+    ("facebook", 15),
+    ("vk", 15),
+    ("telegram", 15),
+    ("web", 12),
+    ("youtube", 5),
+    ("x", 5),
+    ("other", 3),
+)
 RU_CASES = ("nom", "gen", "dat", "ins", "acc", "prep")
 KK_CASES = ("nom", "gen", "dat", "acc", "ins")
 
 UNREGISTERED_OFFICIAL_ACCOUNTS = tuple((p, a, n, r) for p, a, n, r, _lang, _kind in T.UNREGISTERED_OFFICIAL)
-BOT_RING_ACCOUNTS = tuple((platform, aid, name, region) for region, platform, members in T.BOT_RINGS
-                          for aid, name in members)
+BOT_RING_ACCOUNTS = tuple(
+    (platform, aid, name, region) for region, platform, members in T.BOT_RINGS for aid, name in members
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +128,14 @@ class DemoConfig:
 def _ru_surname_cases(s: str, female: bool) -> dict[str, str]:
     if female and s.endswith(("ова", "ева", "ёва", "ина")):
         stem = s[:-1]
-        return {"nom": s, "gen": stem + "ой", "dat": stem + "ой", "ins": stem + "ой", "acc": stem + "у",
-                "prep": stem + "ой"}
+        return {
+            "nom": s,
+            "gen": stem + "ой",
+            "dat": stem + "ой",
+            "ins": stem + "ой",
+            "acc": stem + "у",
+            "prep": stem + "ой",
+        }
     if female or s[-1] in "аеёиоуыэюя":
         return dict.fromkeys(RU_CASES, s)
     if s.endswith(("ов", "ев", "ёв", "ин", "ын")):
@@ -108,13 +147,18 @@ def _ru_noun_cases(s: str) -> dict[str, str]:
     """A masculine name or noun ending in a consonant (or -й), or a feminine one in -а."""
     if s.endswith("й"):
         stem = s[:-1]
-        return {"nom": s, "gen": stem + "я", "dat": stem + "ю", "ins": stem + "ем", "acc": stem + "я",
-                "prep": stem + "е"}
+        return {
+            "nom": s,
+            "gen": stem + "я",
+            "dat": stem + "ю",
+            "ins": stem + "ем",
+            "acc": stem + "я",
+            "prep": stem + "е",
+        }
     if s.endswith("а"):
         stem = s[:-1]
         y = "и" if stem[-1] in "гкхжшчщ" else "ы"
-        return {"nom": s, "gen": stem + y, "dat": stem + "е", "ins": stem + "ой", "acc": stem + "у",
-                "prep": stem + "е"}
+        return {"nom": s, "gen": stem + y, "dat": stem + "е", "ins": stem + "ой", "acc": stem + "у", "prep": stem + "е"}
     if s[-1] in "еёиоуыэюя":
         return dict.fromkeys(RU_CASES, s)
     ins = "ем" if s[-1] in "жшчщц" else "ом"
@@ -126,8 +170,14 @@ def _ru_patronymic_cases(s: str) -> dict[str, str]:
         return dict.fromkeys(RU_CASES, s)
     if s.endswith("вна"):
         stem = s[:-1]
-        return {"nom": s, "gen": stem + "ы", "dat": stem + "е", "ins": stem + "ой", "acc": stem + "у",
-                "prep": stem + "е"}
+        return {
+            "nom": s,
+            "gen": stem + "ы",
+            "dat": stem + "е",
+            "ins": stem + "ой",
+            "acc": stem + "у",
+            "prep": stem + "е",
+        }
     return {"nom": s, "gen": s + "а", "dat": s + "у", "ins": s + "ем", "acc": s + "а", "prep": s + "е"}
 
 
@@ -203,7 +253,8 @@ class _Names:
         female = p.patronymic_ru.endswith("вна") or p.surname_ru.endswith(("ова", "ева", "ина"))
         ksur_word = p.surname_kk or p.surname_ru
         return cls(
-            person=p, female=female,
+            person=p,
+            female=female,
             sur=_ru_surname_cases(p.surname_ru, female),
             given=_ru_noun_cases(p.given_name_ru) if p.given_name_ru else dict.fromkeys(RU_CASES, ""),
             patr=_ru_patronymic_cases(p.patronymic_ru),
@@ -237,11 +288,16 @@ class _RegionForms:
 class _Ctx:
     """What one post is about; resolves template slots lazily and records what was used."""
 
-    __slots__ = ("by_name", "day", "district", "names", "positional", "regions", "rng", "town", "used",
-                 "world")
+    __slots__ = ("by_name", "day", "district", "names", "positional", "regions", "rng", "town", "used", "world")
 
-    def __init__(self, world: _World, rng: random.Random, day: date, region: _RegionForms,
-                 people: dict[str, tuple[_Names, _RegionForms]]):
+    def __init__(
+        self,
+        world: _World,
+        rng: random.Random,
+        day: date,
+        region: _RegionForms,
+        people: dict[str, tuple[_Names, _RegionForms]],
+    ):
         self.world = world
         self.rng = rng
         self.day = day
@@ -249,8 +305,9 @@ class _Ctx:
         self.regions = region
         towns = region.towns_on(day)
         self.town = towns[int(rng.random() * len(towns))]
-        self.district = region.districts[int(rng.random() * len(region.districts))] if region.districts \
-            else ("района", "ауданының")
+        self.district = (
+            region.districts[int(rng.random() * len(region.districts))] if region.districts else ("района", "ауданының")
+        )
         self.used: set[str] = set()
         self.positional: set[str] = set()  # prefixes referred to by position ("аким ... области")
         self.by_name: set[str] = set()  # prefixes referred to by a name form
@@ -284,8 +341,10 @@ class _Ctx:
         if key == "n":
             return str(rng.randint(12, 160))
         if key == "url":
-            return f"https://{rng.choice(('tengrinews.kz', 'informburo.kz', 'nur.kz', 'zakon.kz'))}" \
-                   f"/news/{rng.randint(300_000, 380_000)}/"
+            return (
+                f"https://{rng.choice(('tengrinews.kz', 'informburo.kz', 'nur.kz', 'zakon.kz'))}"
+                f"/news/{rng.randint(300_000, 380_000)}/"
+            )
         if key == "region_gen":
             return region.ru_gen
         if key == "region_ru":
@@ -302,7 +361,7 @@ class _Ctx:
             return f"Аким {region.ru_gen}"
         for prefix in ("b_", "old_"):
             if key.startswith(prefix):
-                return self._person_form(prefix, key[len(prefix):])
+                return self._person_form(prefix, key[len(prefix) :])
         return self._person_form("", key)
 
     def _person_form(self, prefix: str, key: str) -> str:
@@ -406,8 +465,16 @@ class _Fill(dict):
 class _Author:
     __slots__ = ("author_id", "followers", "kk", "mixed", "name", "platform", "region")
 
-    def __init__(self, platform: str, author_id: str, name: str, followers: int, region: str,
-                 kk: float = 0.0, mixed: bool = False):
+    def __init__(
+        self,
+        platform: str,
+        author_id: str,
+        name: str,
+        followers: int,
+        region: str,
+        kk: float = 0.0,
+        mixed: bool = False,
+    ):
         self.platform = platform
         self.author_id = author_id
         self.name = name
@@ -428,13 +495,52 @@ class _Pool:
         return self.authors[bisect(self.cum, rng.random() * self.cum[-1])]
 
 
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
-    "һ": "h", "і": "i",
-})
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ә": "a",
+        "ғ": "g",
+        "қ": "k",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+    }
+)
 _ID_CHARS = string.ascii_letters + string.digits + "_-"
 
 
@@ -480,11 +586,16 @@ class _World:
                 continue
             kk = _kk_possessive_cases(region.name_kk)
             towns = T.TOWNS.get(region.region_code) or (
-                (region.center_ru, f"в {region.center_ru}", region.center_kk, region.center_kk),)
+                (region.center_ru, f"в {region.center_ru}", region.center_kk, region.center_kk),
+            )
             self.regions[region.region_code] = _RegionForms(
-                region=region, weight=T.REGION_WEIGHT.get(region.region_code, 0.6),
-                ru_gen=region.name_ru_genitive, kk_gen=kk["gen"], kk_dat=kk["dat"],
-                is_city=region.region_kind == "city", towns=towns,
+                region=region,
+                weight=T.REGION_WEIGHT.get(region.region_code, 0.6),
+                ru_gen=region.name_ru_genitive,
+                kk_gen=kk["gen"],
+                kk_dat=kk["dat"],
+                is_city=region.region_kind == "city",
+                towns=towns,
                 districts=T.DISTRICTS.get(region.region_code, ()),
             )
         for account in reference.official_accounts:
@@ -557,8 +668,15 @@ class _World:
                 followers = int(math.exp(rng.gauss(5.0, 1.4)))
                 if rng.random() < 0.03:  # bloggers
                     followers = int(followers * rng.uniform(20, 200))
-                author = _Author(platform, author_id, name, min(followers, 3_000_000), code,
-                                 kk=(0.85 if kazakh else 0.04), mixed=rng.random() < 0.15)
+                author = _Author(
+                    platform,
+                    author_id,
+                    name,
+                    min(followers, 3_000_000),
+                    code,
+                    kk=(0.85 if kazakh else 0.04),
+                    mixed=rng.random() < 0.15,
+                )
                 activity = rng.paretovariate(1.4)
                 authors.append(author)
                 weights.append(activity)
@@ -617,8 +735,11 @@ class _World:
             tenures = self.tenures.get(code, [])
             current = [t for t in tenures if t.covers(day)]
             current.sort(key=lambda t: t.start_date, reverse=True)
-            ended = [t for t in tenures if t.end_date is not None and t.end_date <= day
-                     and (not current or t is not current[0])]
+            ended = [
+                t
+                for t in tenures
+                if t.end_date is not None and t.end_date <= day and (not current or t is not current[0])
+            ]
             previous = max(ended, key=lambda t: t.end_date) if ended else None  # type: ignore[arg-type,return-value]
             since_end = (day - previous.end_date).days if previous else 10_000  # type: ignore[operator]
             boost = event.get(code, 1.0)
@@ -638,8 +759,7 @@ class _World:
                 weights.append(region.weight * 0.9)
             if previous and since_end <= 60:
                 slots.append(_Slot("departed", region, previous.person_id, since_end))
-                weights.append(region.weight * self.popularity(previous.person_id) * 0.12
-                               * math.exp(-since_end / 20.0))
+                weights.append(region.weight * self.popularity(previous.person_id) * 0.12 * math.exp(-since_end / 20.0))
         state = _DayState(slots, list(accumulate(weights)), regions, incumbent, starts, event)
         self._states[day] = state
         return state
@@ -691,9 +811,21 @@ class _DayGen:
         rng = self.rng
         return bisect(_HOUR_CUM, rng.random() * _HOUR_CUM[-1]) * 3600 + int(rng.random() * 3600)
 
-    def emit(self, secs: int, platform: str, author_id: str, author_name: str | None, followers: int | None,
-             text: str, lang: str | None, truth: dict[str, Any], *, reshare_of: str | None = None,
-             engagement: float = 1.0, url_base: str | None = None) -> dict[str, Any]:
+    def emit(
+        self,
+        secs: int,
+        platform: str,
+        author_id: str,
+        author_name: str | None,
+        followers: int | None,
+        text: str,
+        lang: str | None,
+        truth: dict[str, Any],
+        *,
+        reshare_of: str | None = None,
+        engagement: float = 1.0,
+        url_base: str | None = None,
+    ) -> dict[str, Any]:
         rng = self.rng
         day = self.day + timedelta(days=secs // 86_400)
         s = secs % 86_400
@@ -702,8 +834,7 @@ class _DayGen:
         row = {
             "id": row_id,
             "platform": platform,
-            "published_at": f"{day.isoformat()}T{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
-                            f"{self.w.offset(day)}",
+            "published_at": f"{day.isoformat()}T{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}{self.w.offset(day)}",
             "author_id": author_id,
             "author_name": author_name,
             "author_followers": followers,
@@ -767,8 +898,9 @@ class _DayGen:
             return f"https://{site}/news/{n}"
         return None
 
-    def ctx(self, region: _RegionForms, person: str | None = None, b: str | None = None,
-            old: str | None = None) -> _Ctx:
+    def ctx(
+        self, region: _RegionForms, person: str | None = None, b: str | None = None, old: str | None = None
+    ) -> _Ctx:
         people: dict[str, tuple[_Names, _RegionForms]] = {}
         names = self.w.names
         if person is not None:
@@ -856,8 +988,11 @@ class _DayGen:
                     template, sentiment = rng.choice(T.KK_SUCCESSION if lang == "kk" else T.RU_SUCCESSION)
                     kind = "succession"
                 else:
-                    others = [s for s in self.state.slots if s.kind == "akim" and s.person != person
-                              and w.popularity(s.person) > 0]
+                    others = [
+                        s
+                        for s in self.state.slots
+                        if s.kind == "akim" and s.person != person and w.popularity(s.person) > 0
+                    ]
                     if others:
                         second = rng.choice(others).person
                         template, sentiment = rng.choice(T.KK_TWO if lang == "kk" else T.RU_TWO)
@@ -881,8 +1016,11 @@ class _DayGen:
                 text += f" #{names.lat if lang == 'mixed' else names.person.surname_ru}"
             if lang == "mixed":
                 lang = None  # type: ignore[assignment]
-        tails = (T.KK_POS_TAILS if sentiment == "positive" else T.KK_TAILS) if lang == "kk" else \
-            (T.RU_POS_TAILS if sentiment == "positive" else T.RU_TAILS)
+        tails = (
+            (T.KK_POS_TAILS if sentiment == "positive" else T.KK_TAILS)
+            if lang == "kk"
+            else (T.RU_POS_TAILS if sentiment == "positive" else T.RU_TAILS)
+        )
         if sentiment != "neutral":
             text += rng.choice(tails)
         url_base = None
@@ -893,15 +1031,33 @@ class _DayGen:
             if registry and rng.random() < 0.5:
                 text = f"@{registry[0].author_id} {text}"
         elif author.platform == "web":
-            url_base = f"https://{rng.choice(('tengrinews.kz', 'nur.kz', 'zakon.kz', 'informburo.kz'))}" \
-                       f"/news/{rng.randint(300_000, 380_000)}/"
-        truth = {"kind": kind, "akims": akims, "sentiment": sentiment, "author_type": "person",
-                 "official_reshare": False, "region_code": region.region.region_code,
-                 "position_only": bool(akims) and "" in ctx.positional and "" not in ctx.by_name,
-                 "duplicate_of": None}
+            url_base = (
+                f"https://{rng.choice(('tengrinews.kz', 'nur.kz', 'zakon.kz', 'informburo.kz'))}"
+                f"/news/{rng.randint(300_000, 380_000)}/"
+            )
+        truth = {
+            "kind": kind,
+            "akims": akims,
+            "sentiment": sentiment,
+            "author_type": "person",
+            "official_reshare": False,
+            "region_code": region.region.region_code,
+            "position_only": bool(akims) and "" in ctx.positional and "" not in ctx.by_name,
+            "duplicate_of": None,
+        }
         secs = self.when()
-        row = self.emit(secs, author.platform, author.author_id, author.name, self.followers(author), text,
-                        lang, truth, engagement=1.3 if sentiment == "negative" else 1.0, url_base=url_base)
+        row = self.emit(
+            secs,
+            author.platform,
+            author.author_id,
+            author.name,
+            self.followers(author),
+            text,
+            lang,
+            truth,
+            engagement=1.3 if sentiment == "negative" else 1.0,
+            url_base=url_base,
+        )
         if akims and not comment:
             self.citizen_posts.append((row, truth, secs, author))
             self.maybe_duplicate(row, truth, secs, author)
@@ -964,8 +1120,16 @@ class _DayGen:
                 return
             new_secs = secs + rng.randint(1, min(7200, room))
         dup = dict(truth, kind="duplicate" if duplicate_of else "repost_next_week", duplicate_of=duplicate_of)
-        self.emit(new_secs, row["platform"], row["author_id"], row["author_name"], row["author_followers"], text,
-                  row["lang"], dup)
+        self.emit(
+            new_secs,
+            row["platform"],
+            row["author_id"],
+            row["author_name"],
+            row["author_followers"],
+            text,
+            row["lang"],
+            dup,
+        )
 
     def no_akim(self) -> None:
         rng = self.rng
@@ -980,11 +1144,19 @@ class _DayGen:
         else:
             pool = T.RU_NO_AKIM + (() if region.is_city else T.RU_TOWN_AKIM)
         text = self.ctx(region).fill(rng.choice(pool))
-        truth = {"kind": "no_akim", "akims": [], "sentiment": "neutral", "author_type": "person",
-                 "official_reshare": False, "region_code": region.region.region_code, "position_only": False,
-                 "duplicate_of": None}
-        self.emit(self.when(), author.platform, author.author_id, author.name, self.followers(author), text, lang,
-                  truth)
+        truth = {
+            "kind": "no_akim",
+            "akims": [],
+            "sentiment": "neutral",
+            "author_type": "person",
+            "official_reshare": False,
+            "region_code": region.region.region_code,
+            "position_only": False,
+            "duplicate_of": None,
+        }
+        self.emit(
+            self.when(), author.platform, author.author_id, author.name, self.followers(author), text, lang, truth
+        )
 
     def media(self, count: int) -> None:
         rng = self.rng
@@ -1029,8 +1201,16 @@ class _DayGen:
             url = f"https://{site}/news/{rng.randint(300_000, 380_000)}/"
             if platform != "web":
                 text = f"{text}\n{url}"
-            truth = {"kind": "media", "akims": akims, "sentiment": "neutral", "author_type": "media",
-                     "official_reshare": False, "region_code": code, "position_only": False, "duplicate_of": None}
+            truth = {
+                "kind": "media",
+                "akims": akims,
+                "sentiment": "neutral",
+                "author_type": "media",
+                "official_reshare": False,
+                "region_code": code,
+                "position_only": False,
+                "duplicate_of": None,
+            }
             self.emit(self.when(), platform, author_id, name, followers or None, text, lang, truth, engagement=2.0)
 
     def official(self, count: int) -> None:
@@ -1043,16 +1223,32 @@ class _DayGen:
                 account = rng.choice(region.registry)
                 person = state.incumbent.get(region.region.region_code)
                 lang = "kk" if rng.random() < 0.3 else "ru"
-                self.official_post(region, person, account.platform, account.author_id, account.author_name, lang,
-                                   named=T.OFFICIAL_KK if lang == "kk" else T.OFFICIAL_RU, registered=True)
+                self.official_post(
+                    region,
+                    person,
+                    account.platform,
+                    account.author_id,
+                    account.author_name,
+                    lang,
+                    named=T.OFFICIAL_KK if lang == "kk" else T.OFFICIAL_RU,
+                    registered=True,
+                )
         for region, person in state.starts:  # the decree, from state bodies
             if w.popularity(person) <= 0 or self._start_of(region, person) != self.day:
                 continue
             for account in w.state_bodies:
                 lang = "kk" if account.author_id == "aqorda_resmi" else "ru"
-                self.official_post(region, person, account.platform, account.author_id, account.author_name, lang,
-                                   named=(T.APPOINT_KK,) if lang == "kk" else (T.APPOINT_RU,), registered=True,
-                                   always_named=True)
+                self.official_post(
+                    region,
+                    person,
+                    account.platform,
+                    account.author_id,
+                    account.author_name,
+                    lang,
+                    named=(T.APPOINT_KK,) if lang == "kk" else (T.APPOINT_RU,),
+                    registered=True,
+                    always_named=True,
+                )
 
     def _start_of(self, region: _RegionForms, person: str) -> date | None:
         for tenure in self.w.tenures.get(region.region.region_code, []):
@@ -1072,9 +1268,19 @@ class _DayGen:
             named = T.OFFICIAL_BY_ORDER_KK + T.OFFICIAL_KK if lang == "kk" else T.OFFICIAL_BY_ORDER_RU + T.OFFICIAL_RU
             self.official_post(region, person, platform, author_id, name, lang, named=named, registered=False)
 
-    def official_post(self, region: _RegionForms, person: str | None, platform: str, author_id: str,
-                      author_name: str, lang: str, *, named: tuple[str, ...], registered: bool,
-                      always_named: bool = False) -> None:
+    def official_post(
+        self,
+        region: _RegionForms,
+        person: str | None,
+        platform: str,
+        author_id: str,
+        author_name: str,
+        lang: str,
+        *,
+        named: tuple[str, ...],
+        registered: bool,
+        always_named: bool = False,
+    ) -> None:
         rng = self.rng
         pop = self.w.popularity(person)
         name_him = person is not None and pop > 0 and (always_named or rng.random() < 0.7)
@@ -1087,11 +1293,17 @@ class _DayGen:
         if not always_named:
             text += rng.choice(T.OFFICIAL_HASHTAGS)
         followers = 5_000 + int(math.exp(rng.gauss(9.5, 0.6))) if platform != "web" else None
-        truth = {"kind": "official" if registered else "official_unregistered",
-                 "akims": [person] if name_him else [], "sentiment": "positive" if name_him else "neutral",
-                 "author_type": "official", "official_reshare": False,
-                 "region_code": region.region.region_code, "position_only": False, "duplicate_of": None,
-                 "registered": registered}
+        truth = {
+            "kind": "official" if registered else "official_unregistered",
+            "akims": [person] if name_him else [],
+            "sentiment": "positive" if name_him else "neutral",
+            "author_type": "official",
+            "official_reshare": False,
+            "region_code": region.region.region_code,
+            "position_only": False,
+            "duplicate_of": None,
+            "registered": registered,
+        }
         secs = 8 * 3600 + int(rng.random() * 11 * 3600)  # office hours
         row = self.emit(secs, platform, author_id, author_name, followers, text, lang, truth)
         self.official_posts.append((row, truth, secs, region.region.region_code))
@@ -1114,9 +1326,16 @@ class _DayGen:
                 for author_id, name in chosen:
                     t0 += rng.randint(15, 160)
                     text = rng.choice(T.RING_PREFIX) + base + rng.choice(T.RING_SUFFIX)
-                    truth = {"kind": "bot_ring", "akims": [person], "sentiment": "positive", "author_type": "person",
-                             "official_reshare": False, "region_code": code, "position_only": False,
-                             "duplicate_of": None}
+                    truth = {
+                        "kind": "bot_ring",
+                        "akims": [person],
+                        "sentiment": "positive",
+                        "author_type": "person",
+                        "official_reshare": False,
+                        "region_code": code,
+                        "position_only": False,
+                        "duplicate_of": None,
+                    }
                     followers = 30 + (sum(map(ord, author_id)) % 150)
                     self.emit(t0, platform, author_id, name, followers, text, lang, truth, engagement=0.3)
 
@@ -1134,11 +1353,26 @@ class _DayGen:
                     author = pool.pick(rng)  # type: ignore[union-attr]
                     r = rng.random()
                     text = "" if r < 0.35 else (row["text"] if r < 0.75 else rng.choice(T.RESHARE_PREFIX) + row["text"])
-                    shared = dict(truth, kind="reshare", author_type="person", official_reshare=True,
-                                  akims=truth["akims"] if text else [], registered=None)
-                    self.emit(secs + int(rng.expovariate(1 / 7200)) % (2 * 86_400) + 60, platform, author.author_id,
-                              author.name, self.followers(author), text, row["lang"], shared, reshare_of=row["id"],
-                              engagement=0.5)
+                    shared = dict(
+                        truth,
+                        kind="reshare",
+                        author_type="person",
+                        official_reshare=True,
+                        akims=truth["akims"] if text else [],
+                        registered=None,
+                    )
+                    self.emit(
+                        secs + int(rng.expovariate(1 / 7200)) % (2 * 86_400) + 60,
+                        platform,
+                        author.author_id,
+                        author.name,
+                        self.followers(author),
+                        text,
+                        row["lang"],
+                        shared,
+                        reshare_of=row["id"],
+                        engagement=0.5,
+                    )
             if rng.random() < 0.2:
                 author = w.pools[code].pick(rng)
                 original = row["text"]
@@ -1156,8 +1390,16 @@ class _DayGen:
                         text = rng.choice(("Жаңалық: ",) if row["lang"] == "kk" else ("Новости: ", "Кстати, ")) + text
                     kind = "copy_near"
                 copied = dict(truth, kind=kind, author_type="person", official_reshare=True, registered=None)
-                self.emit(secs + int(rng.expovariate(1 / 14_400)) % (3 * 86_400) + 60, author.platform,
-                          author.author_id, author.name, self.followers(author), text, row["lang"], copied)
+                self.emit(
+                    secs + int(rng.expovariate(1 / 14_400)) % (3 * 86_400) + 60,
+                    author.platform,
+                    author.author_id,
+                    author.name,
+                    self.followers(author),
+                    text,
+                    row["lang"],
+                    copied,
+                )
         # citizens resharing citizens, and reshares of posts outside the data
         for row, truth, secs, author in self.citizen_posts:
             r = rng.random()
@@ -1169,9 +1411,17 @@ class _DayGen:
                 if other is author:
                     continue
                 shared = dict(truth, kind="citizen_reshare", akims=[], sentiment="neutral", position_only=False)
-                self.emit(secs + rng.randint(300, 20_000), author.platform, other.author_id, other.name,
-                          self.followers(other), rng.choice(T.CITIZEN_RESHARE_TEXT), row["lang"], shared,
-                          reshare_of=row["id"])
+                self.emit(
+                    secs + rng.randint(300, 20_000),
+                    author.platform,
+                    other.author_id,
+                    other.name,
+                    self.followers(other),
+                    rng.choice(T.CITIZEN_RESHARE_TEXT),
+                    row["lang"],
+                    shared,
+                    reshare_of=row["id"],
+                )
             elif r < 0.018:
                 row["reshare_of"] = f"ext-{author.platform}-{rng.getrandbits(40)}"
                 truth["kind"] += "_reshare_external"
@@ -1198,8 +1448,9 @@ def _world(config: DemoConfig, reference: Reference) -> _World:
     return world
 
 
-def generate_labelled(config: DemoConfig, reference: Reference, start: date | None = None,
-                      end: date | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+def generate_labelled(
+    config: DemoConfig, reference: Reference, start: date | None = None, end: date | None = None
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(row, truth) pairs for the Asia/Almaty dates start..end (default: the config's), in time order.
 
     truth: kind, akims (person_ids the post is about; by name or by position), sentiment (the
@@ -1225,8 +1476,9 @@ def generate_labelled(config: DemoConfig, reference: Reference, start: date | No
         day += timedelta(days=1)
 
 
-def generate_mentions(config: DemoConfig, reference: Reference, start: date | None = None,
-                      end: date | None = None) -> Iterator[dict[str, Any]]:
+def generate_mentions(
+    config: DemoConfig, reference: Reference, start: date | None = None, end: date | None = None
+) -> Iterator[dict[str, Any]]:
     """Mention records (contract section 1) for the Asia/Almaty dates start..end, in time order."""
     for row, _truth in generate_labelled(config, reference, start, end):
         yield row
@@ -1250,21 +1502,31 @@ def _write_lines(mentions: Iterable[dict[str, Any]], handle: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assets.sources.demo",
-                                     description="Write the embedded demo mentions as JSON Lines.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assets.sources.demo", description="Write the embedded demo mentions as JSON Lines."
+    )
     parser.add_argument("--start", type=date.fromisoformat, default=DemoConfig.start)
     parser.add_argument("--end", type=date.fromisoformat, default=DemoConfig.end)
     parser.add_argument("-o", "--output", default="-", help="output .jsonl file (default: standard output)")
-    parser.add_argument("--size", type=int, default=DemoConfig.mentions_per_half_year,
-                        help="mentions per half-year (volume scales with the date span)")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=DemoConfig.mentions_per_half_year,
+        help="mentions per half-year (volume scales with the date span)",
+    )
     parser.add_argument("--seed", type=int, default=DemoConfig.seed)
     parser.add_argument("--no-cities", action="store_true", help="leave out the three cities' akims")
     parser.add_argument("--truth", help="also write the ground truth of each row to this .jsonl file")
     args = parser.parse_args(argv)
     if args.end < args.start:
         parser.error("--end is before --start")
-    config = DemoConfig(start=args.start, end=args.end, mentions_per_half_year=args.size, seed=args.seed,
-                        include_cities=not args.no_cities)
+    config = DemoConfig(
+        start=args.start,
+        end=args.end,
+        mentions_per_half_year=args.size,
+        seed=args.seed,
+        include_cities=not args.no_cities,
+    )
     reference = load_reference()
     if args.truth:
         pairs = list(generate_labelled(config, reference))
