@@ -183,7 +183,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Building the embedded demo warehouse (2019-01-01 .. 2019-06-30)…", file=sys.stderr)
     run_range(date(2019, 1, 1), date(2019, 6, 30), progress=True)
     print(f"Done in {time.monotonic() - started:.0f} s. Ranking of 2019-H1:\n", file=sys.stderr)
-    return print_ranking("2019-H1", "table")
+    print_ranking("2019-H1", "table")
+    print()
+    return cmd_summary(argparse.Namespace(period="2019-H1"))
 
 
 # ---------------------------------------------------------------- rank
