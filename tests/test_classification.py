@@ -253,3 +253,50 @@ def test_classify_records_api(reference: Reference) -> None:
     with pytest.raises(ValueError, match="unknown classifier backend"):
         classify_records([m], reference, backend="nope")
     assert CLASSIFIER_VERSION.startswith("embedded-")
+
+
+# ---- issue #4 follow-ups: broken promises, 2019 place names, the per-text caches ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Баталов опять обещал газ и не провёл",
+        "Аким обещал отремонтировать дорогу, но так и не сделал",
+        "Әкім жол саламын деп уәде берді, бірақ салмады",
+        "Опять обещают новую школу",
+    ],
+)
+def test_broken_or_empty_promises_are_negative(text: str) -> None:
+    assert score_tone(text).label == "negative"
+
+
+def test_a_kept_promise_is_not_negative() -> None:
+    assert score_tone("Аким обещал и построил школу в Текели, спасибо!").label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ("Аким области в Талдыкоргане открыл школу", date(2019, 5, 10), ("batalov-amandyk",)),
+        ("Облыс әкімі Талдықорғанға келді", date(2019, 5, 10), ("batalov-amandyk",)),
+        ("Аким области в Капчагае открыл пляж", date(2019, 5, 10), ("batalov-amandyk",)),
+        ("Аким Астаны открыл школу", date(2019, 2, 1), ("sultanov-bakhyt",)),
+        ("Аким Нур-Султана открыл школу", date(2019, 5, 10), ("sultanov-bakhyt",)),
+        ("Нұр-Сұлтан қаласының әкімі мектеп ашты", date(2019, 7, 10), ("kulginov-altai",)),
+    ],
+)
+def test_2019_names_of_region_centres(matcher: AkimMatcher, text: str, day: date, expected: tuple[str, ...]) -> None:
+    assert akims(matcher, text, day) == expected
+
+
+def test_one_text_on_both_sides_of_a_change_of_akim(reference: Reference) -> None:
+    clf = EmbeddedClassifier(reference)
+    text = "Аким столицы опять не убрал снег"
+    batch = [
+        mention(text, "2019-05-10T12:00:00+06:00", id="a"),
+        mention(text, "2019-05-11T12:00:00+06:00", id="b", author_id="other"),
+        mention(text, "2019-07-10T12:00:00+06:00", id="c", author_id="third"),
+    ]
+    got = [c.akims for c in clf.classify(batch)]
+    assert got == [("sultanov-bakhyt",), ("sultanov-bakhyt",), ("kulginov-altai",)]

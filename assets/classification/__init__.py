@@ -10,6 +10,7 @@ A second backend can replace only the tone step: register a `ToneModel` factory 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -44,6 +45,23 @@ class _Analysed:
     why: str
     targets: frozenset[int] | None
     words: tuple[str, ...]
+    lang: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _TextParts:
+    """What depends on a post's text alone (shared by every post with the same text)."""
+
+    toks: list[Tok]
+    positions: list[int]  # indices of the word tokens, when the text is worth attribution
+    words: list[str]
+    infos: list[TokenInfo]
+    sentences: _SentenceIds | None
+    flat: tuple[str, ...]
+    lang: tuple[str, str]
+
+
+_CACHE_LIMIT = 200_000
 
 
 class _SentenceIds:
@@ -94,8 +112,18 @@ class LexiconToneModel:
         return [score_tone(t, tg, o) for t, tg, o in zip(texts, targets, official, strict=True)]
 
 
-# backend name -> factory of its tone model; "transformers" is added by its own module.
-TONE_BACKENDS: dict[str, Callable[[], ToneModel]] = {"embedded": LexiconToneModel}
+def _transformers_tone_model() -> ToneModel:
+    """Imports the transformers backend (and through it torch) only when it is used."""
+    from assets.classification.transformers_backend import transformers_tone_model
+
+    return transformers_tone_model()
+
+
+# backend name -> factory of its tone model
+TONE_BACKENDS: dict[str, Callable[[], ToneModel]] = {
+    "embedded": LexiconToneModel,
+    "transformers": _transformers_tone_model,
+}
 
 
 class EmbeddedClassifier:
@@ -117,27 +145,53 @@ class EmbeddedClassifier:
         self._region_of = {
             (a.platform.lower(), a.author_id.lower()): a.region_code for a in reference.official_accounts
         }
+        # social posts repeat texts (reshares, copies, slogans): what depends on the text alone is
+        # computed once per text, the attribution once per (text, span of unchanged tenures, region)
+        self._texts: dict[str, _TextParts] = {}
+        self._attributions: dict[tuple[str, int, str | None], tuple[tuple[str, ...], str]] = {}
 
     def _author_region(self, m: Mention) -> str | None:
         return self._region_of.get((m.platform, m.author_id.lower())) or None
 
-    def _analyse(self, m: Mention, author: AuthorType) -> _Analysed:
-        folded = fold(m.text)
+    def _parts(self, text: str) -> _TextParts:
+        hit = self._texts.get(text)
+        if hit is not None:
+            return hit
+        folded = fold(text)
         if "http" in folded or "www." in folded:
             folded = URL_RE.sub(" ", folded)
         toks = self.featurizer.features(folded)
-        akims: tuple[str, ...] = ()
-        why = ""
         positions: list[int] = []
+        words: list[str] = []
         infos: list[TokenInfo] = []
+        sentences = None
         if any([t.hot for t in toks]):
             positions = [n for n, t in enumerate(toks) if t.word]
             words = [toks[n].text for n in positions]
             infos = [toks[n].att for n in positions]
-            att = self.matcher.attribute_words(
-                m.text, words, infos, _SentenceIds(toks, positions), m.local_date, self._author_region(m)
-            )
-            akims, why = att.person_ids, att.evidence
+            sentences = _SentenceIds(toks, positions)
+        flat = tuple(chain.from_iterable([t.flat for t in toks]))
+        hit = _TextParts(toks, positions, words, infos, sentences, flat, language_of(toks))
+        if len(self._texts) < _CACHE_LIMIT:
+            self._texts[text] = hit
+        return hit
+
+    def _attribute(self, m: Mention, parts: _TextParts) -> tuple[tuple[str, ...], str]:
+        if parts.sentences is None:
+            return (), ""
+        region = self._author_region(m)
+        key = (m.text, self.matcher.epoch(m.local_date), region)
+        hit = self._attributions.get(key)
+        if hit is None:
+            att = self.matcher.attribute_words(m.text, parts.words, parts.infos, parts.sentences, m.local_date, region)
+            hit = (att.person_ids, att.evidence)
+            if len(self._attributions) < _CACHE_LIMIT:
+                self._attributions[key] = hit
+        return hit
+
+    def _analyse(self, m: Mention, author: AuthorType) -> _Analysed:
+        parts = self._parts(m.text)
+        akims, why = self._attribute(m, parts)
         if author.akim and author.akim not in akims and self.matcher.status(author.akim, m.local_date) == "current":
             akims = (*akims, author.akim)
             why = (why + "; " if why else "") + f"akim's own account {author.akim}"
@@ -145,8 +199,9 @@ class EmbeddedClassifier:
             page = self.matcher.attribute(m.author_name or "", m.local_date)
             akims, why = page.person_ids, f"akim's page {page.evidence}"
         targets: frozenset[int] | None = None
-        if akims and positions:
+        if akims and parts.positions:
             wanted = set(akims)
+            infos, positions = parts.infos, parts.positions
             targets = frozenset(
                 [
                     positions[j]
@@ -154,10 +209,20 @@ class EmbeddedClassifier:
                     if infos[j].flags & F_AKIM or any(e.payload in wanted for e in infos[j].entries)
                 ]
             )
-        flat = tuple(chain.from_iterable([t.flat for t in toks]))
-        return _Analysed(toks, akims, why, targets, flat)
+        return _Analysed(parts.toks, akims, why, targets, parts.flat, parts.lang)
 
     def classify(self, mentions: Sequence[Mention]) -> list[Classification]:
+        # the batch allocates many small objects that all live to its end: the cyclic garbage
+        # collector would only re-scan them (a third of the run time), so it pauses meanwhile
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._classify(mentions)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _classify(self, mentions: Sequence[Mention]) -> list[Classification]:
         authors: list[AuthorType] = [self.authors.classify(m.platform, m.author_id, m.author_name) for m in mentions]
         analysed = [self._analyse(m, a) for m, a in zip(mentions, authors, strict=True)]
         posts = [
@@ -190,7 +255,7 @@ class EmbeddedClassifier:
                 tones[n] = tones[int(r.source)]
         out = []
         for a, r, x, tone in zip(authors, reshares, analysed, tones, strict=True):
-            lang, lang_why = language_of(x.toks)
+            lang, lang_why = x.lang
             out.append(
                 Classification(
                     akims=x.akims,
@@ -252,4 +317,8 @@ def _classifier(reference: Reference, backend: str, factory: Callable[[], ToneMo
     if hit is None or hit.reference is not reference:
         hit = EmbeddedClassifier(reference, tone_model=factory())
         _CLASSIFIERS[key] = hit
+    elif backend != "embedded":
+        # a model backend reads its settings (e.g. AKIMS_HF_MODEL) at each call; its factory
+        # keeps loaded models, so this is cheap and a changed setting takes effect
+        hit.tone_model = factory()
     return hit

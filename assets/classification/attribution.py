@@ -18,9 +18,10 @@ lemmas, near-miss spellings. The sentence-level rules then run over the few matc
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from assets.classification import gazetteer as gz
@@ -257,6 +258,7 @@ class AkimMatcher:
             self._tenures.setdefault(t.person_id, []).append(t)
         self._cache: dict[str, TokenInfo] = {}
         self._status: dict[tuple[str, date], str] = {}
+        self._boundaries = _date_boundaries(reference)
         common_keys = {skeleton(s.lower()) for s in gz.COMMON_SURNAMES}
         for person in reference.persons:
             self._add_person(person, common_keys)
@@ -322,6 +324,8 @@ class AkimMatcher:
             self._add(key[:-1], Entry(REGION, code, cue, frozenset(_A_STEM_ENDS)))
         if key.endswith(("ii", "ui")) and len(key) > 5:
             self._add(key[:-2], Entry(REGION, code, cue, ADJ_SUFFIXES))
+        elif key.endswith(("ai", "ei")) and len(key) > 5:  # Капшагай: в Капшагае, к Капшагаю
+            self._add(key[:-1], Entry(REGION, code, cue, frozenset({"e", "iu", "em", "ia"})))
 
     def _add_region(self, r) -> None:
         code = r.region_code
@@ -419,6 +423,14 @@ class AkimMatcher:
         if any(t.end_date is not None and t.end_date < day for t in tenures):
             return "past"
         return "none"
+
+    def epoch(self, day: date) -> int:
+        """Number of the span of days between two changes of any tenure or region split.
+
+        Every date-dependent rule (status, incumbent, region_on) gives the same answer on all
+        days of one span, so an attribution can be reused across the days of its span.
+        """
+        return bisect_right(self._boundaries, day)
 
     def region_on(self, code: str, day: date) -> str:
         split = gz.SPLIT_REGIONS.get(code)
@@ -743,6 +755,16 @@ class AkimMatcher:
                 if e.kind == SUR:
                     return e.payload
         return None
+
+
+def _date_boundaries(reference: Reference) -> list[date]:
+    """First days on which some tenure starts or has ended, or a split region comes into being."""
+    days = {since for _, since in gz.SPLIT_REGIONS.values()}
+    for t in reference.tenures:
+        days.add(t.start_date)
+        if t.end_date is not None:
+            days.add(t.end_date + timedelta(days=1))
+    return sorted(days)
 
 
 def _is_initial(text: str, word: str) -> bool:

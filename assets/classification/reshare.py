@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 
 from assets.classification.text import normalise
 
@@ -137,13 +138,7 @@ class _CopyFinder:
         mine = self.shingles(norm)
         if len(mine) < MIN_WORDS - SHINGLE + 1:
             return ReshareResult(False, None, "")
-        counts: dict[int, int] = {}
-        for sh in mine:
-            for u in self.index.get(sh, ()):
-                counts[u] = counts.get(u, 0) + 1
-        ranked = sorted(
-            ((inter / (len(mine) + len(self.sets[u]) - inter), u) for u, inter in counts.items()), reverse=True
-        )
+        ranked = sorted(self._candidates(mine), reverse=True)
         for score, u in ranked:
             if score < self.threshold:
                 break
@@ -153,6 +148,29 @@ class _CopyFinder:
                     True, src.key if src else None, f"near copy of an official post (jaccard {score:.2f})"
                 )
         return ReshareResult(False, None, "")
+
+    def _candidates(self, mine: frozenset[str]) -> list[tuple[float, int]]:
+        """(jaccard, uid) of every official text whose Jaccard with `mine` can reach the threshold.
+
+        Prefix filter, exact: J >= t needs an intersection of at least t * |mine| shingles, so any
+        |mine| - need + 1 of mine's shingles include one of the text's. The rarest are probed.
+        """
+        size = len(mine)
+        need = max(1, ceil(self.threshold * size - 1e-9))
+        index = self.index
+        probes = sorted(mine, key=lambda sh: len(index.get(sh, ())))[: size - need + 1]
+        uids: set[int] = set()
+        for sh in probes:
+            uids.update(index.get(sh, ()))
+        out = []
+        for u in uids:
+            other = self.sets[u]
+            if len(other) * self.threshold > size + 1e-9:
+                continue  # too long to reach the threshold
+            inter = len(mine & other)
+            if inter >= need:
+                out.append((inter / (size + len(other) - inter), u))
+        return out
 
 
 def _shingles_of(norm: str) -> frozenset[str]:

@@ -221,6 +221,26 @@ POS_STEMS: dict[str, float] = {
     "progress": 0.8,
     "ashyq": 0.5,
     "jaqsi": 1.0,
+    # Kazakh, colloquial and review vocabulary (general knowledge)
+    "ұнаған": 1.1,
+    "унаган": 1.0,
+    "ұнайт": 1.1,
+    "унайт": 1.0,
+    "ұнады": 1.2,
+    "унады": 1.1,
+    "пайдалан": 0.2,
+    "көмек": 0.5,
+    "комек": 0.5,
+    "жеңілде": 0.6,
+    "онша": 0.6,
+    "анша": 0.6,
+    "мүмкін": 0.3,
+    "мумкин": 0.3,
+    "сүйемін": 1.2,
+    "суйемин": 1.2,
+    "жарайды": 0.7,
+    "шүкір": 0.6,
+    "шукир": 0.6,
 }
 NEG_STEMS: dict[str, float] = {
     # Russian: complaints, problems, abuse
@@ -493,6 +513,54 @@ NEG_STEMS: dict[str, float] = {
     "оңбаған": 1.3,
     "бітпейді": 0.8,
     "зардап": 0.5,
+    # Kazakh, colloquial and review vocabulary (general knowledge, both spellings)
+    "нашарла": 1.2,
+    "сіккен": 1.3,
+    "сиккен": 1.3,
+    "боқ": 1.2,
+    "бок": 0.8,
+    "қотақ": 1.4,
+    "котак": 1.4,
+    "сука": 1.3,
+    "пидар": 1.4,
+    "пидор": 1.4,
+    "түсініксіз": 0.9,
+    "тусиниксиз": 0.9,
+    "ыңғайсыз": 1.0,
+    "ынгайсыз": 1.0,
+    "керексіз": 1.1,
+    "қолайсыз": 1.0,
+    "жалған": 1.0,
+    "жалган": 1.0,
+    "алдау": 1.2,
+    "алдады": 1.2,
+    "алдап": 1.2,
+    "алаяқ": 1.3,
+    "алаяк": 1.3,
+    "ашулан": 1.0,
+    "ыза": 1.0,
+    "шаршадық": 1.0,
+    "шаршадым": 1.0,
+    "жалықтыр": 1.0,
+    "зерік": 0.8,
+    "бекер": 0.8,
+    "бекерге": 0.9,
+    "жарамайды": 1.1,
+    "жүктелмей": 1.1,
+    "жуктелмей": 1.1,
+    "ашылмай": 1.1,
+    "ашылмайд": 1.1,
+    "қатып": 0.8,
+    "катып": 0.8,
+    "қосылмай": 1.0,
+    "косылмай": 1.0,
+    "өшіп": 0.7,
+    "өшіріп": 0.3,
+    "ақау": 1.0,
+    "акау": 1.0,
+    "қиындық": 0.8,
+    "мүлдем": 0.3,
+    "мулдем": 0.3,
     "nashar": 1.2,
     "нащар": 1.2,
     "zhaman": 1.2,
@@ -814,7 +882,10 @@ PRAISE_STEMS = ("благодар", "алғыс", "рахмет", "спасиб"
 NEG_VERB_RE = re.compile(
     r"\w{2,}(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ды|ді|ған|ген|йтын|йтін|ймын|ймін|ймыз|йміз|йсың|йсіз|"
     r"йсыз|сын|сін|пты|пті|ңыз|ңіз)$|\w{2,}(?:ма|ме|па|пе)й$|\w{2,}(?:ma|me|ba|be|pa|pe)(?:idy|idi|ydy|dy|di|gan|gen)$"
+    # colloquial spellings of the same forms: -майд, -маид, -мейт, -маи (й written и), -мит
+    r"|\w{2,}(?:ма|ме|ба|бе|па|пе)(?:йд|ид|йт|и)$|\w{2,}мит$"
 )
+NOT_NEG_VERBS = ("шама", "сама", "лимит", "саммит", "динамит", "самит")
 POS_VERB_STEMS = ("ұна", "уна", "жаса", "істе", "жөнде", "сал", "ашыл", "көмектес")
 SENT_SPLIT_TOKENS = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "??", "???"})
 
@@ -831,6 +902,12 @@ T_THANKS, T_END, T_QEND, T_QOPEN, T_QCLOSE, T_NEUTRALQ, T_ZA, T_DQUOTE = (
     16384,
     32768,
 )
+# a promise word; "again"; Kazakh past "еді" (after praise: "was good", i.e. no longer); Kazakh "why"
+T_PROMISE, T_AGAIN, T_WAS, T_WHY = 65536, 131072, 262144, 524288
+PROMISE_STEMS = ("обещ", "пообещ", "наобещ", "уәде", "уаде", "obesh", "uade")
+AGAIN_WORDS = frozenset({"опять", "снова", "вновь", "очередной", "очередное", "тағы", "тагы", "taghy", "tagy"})
+WAS_WORDS = frozenset({"еді", "еди", "edi"})
+WHY_WORDS = frozenset({"неге", "nege", "негэ"})
 NEUTRAL_Q_WORDS = frozenset(
     {
         "знает",
@@ -898,7 +975,7 @@ def _weight(tok: str) -> float:
         return -0.9
     if len(tok) < 3 or not tok[0].isalpha():
         return 0.0
-    if NEG_VERB_RE.match(tok) and not tok.endswith(("шама", "сама")):
+    if NEG_VERB_RE.match(tok) and not tok.endswith(NOT_NEG_VERBS):
         return -1.4 if tok.startswith(POS_VERB_STEMS) else -0.6
     for k in range(len(tok), 2, -1):
         stem = tok[:k]
@@ -943,6 +1020,14 @@ def _flags(tok: str) -> int:
         f |= T_NEUTRALQ
     if tok == "за":
         f |= T_ZA
+    if tok.startswith(PROMISE_STEMS):
+        f |= T_PROMISE
+    if tok in AGAIN_WORDS:
+        f |= T_AGAIN
+    if tok in WAS_WORDS:
+        f |= T_WAS
+    if tok in WHY_WORDS:
+        f |= T_WHY
     return f
 
 
@@ -968,7 +1053,8 @@ def score_features(
     target = False
     thanks_at = -1
     za_after_thanks = False
-    in_quote = after_contrast = False
+    in_quote = after_contrast = promise_broken = False
+    broken_promises = 0
     prev_w = 0.0
     prev_f = 0
     prev_i = -9
@@ -986,9 +1072,19 @@ def score_features(
             if f & T_QEND and s_flags & T_QWORD and not s_flags & T_NEUTRALQ:
                 neg += 0.8
                 questions += 1
+            if f & T_QEND and s_flags & T_QWORD and not s_flags & T_NEUTRALQ:
+                pass
+            elif s_flags & T_WHY:
+                neg += 0.6  # Kazakh "неге ..." without a question mark: a complaint
+                questions += 1
             if s_flags & T_ACTION and not s_flags & T_PRAISE:
                 pos *= 0.3
                 neg *= 0.3
+            if promise_broken or (s_flags & T_PROMISE and s_flags & T_AGAIN):
+                # "обещал газ и не провёл", "опять обещал": a broken or empty promise
+                neg += 1.2
+                pos *= 0.5
+                broken_promises += 1
             if official:
                 neg *= 0.1
                 if not s_flags & T_PRAISE:
@@ -1000,7 +1096,7 @@ def score_features(
             s_flags = 0
             target = False
             thanks_at = -1
-            za_after_thanks = in_quote = after_contrast = False
+            za_after_thanks = in_quote = after_contrast = promise_broken = False
             prev_w = 0.0
             prev_f = 0
             prev_i = -9
@@ -1015,6 +1111,8 @@ def score_features(
             neg *= 0.6
         if f & T_SARC:
             sarcasm += 1
+        if s_flags & T_PROMISE and not f & T_PROMISE and (f & T_NEG or (w < 0 and f == 0 and w > -1.0)):
+            promise_broken = True  # a negation (or a negative verb form) after the promise
         if f & T_THANKS:
             thanks_at = i
         elif f & T_ZA and thanks_at >= 0:
@@ -1030,6 +1128,8 @@ def score_features(
                     negated = True
                 if negated:
                     w = -w * (0.6 if w < 0 else 0.9)
+                elif w > 0 and i + 1 < n and feats[i + 1][1] & T_WAS:
+                    w = -w * 0.8  # "жақсы еді": it was good (and is not any more)
                 if prev_f & T_INT and prev_i == i - 1:
                     w *= 1.5
                 if after_contrast:
@@ -1046,6 +1146,8 @@ def score_features(
     why = []
     if questions:
         why.append(f"complaint questions {questions}")
+    if broken_promises:
+        why.append(f"broken or empty promises {broken_promises}")
     if thanks_bad:
         why.append("thanks for something bad (sarcasm)")
         neg_sum += pos_sum
