@@ -101,6 +101,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL.format(schema="landing"))
     con.execute(DDL.format(schema="raw"))
     con.execute(OTHER_DDL)
+    from assets.quality.store import ensure_quality_tables
+
+    ensure_quality_tables(con)
 
 
 def mentions_table(mentions: Sequence[Mention], *, source: str, keep_source_label: bool) -> pa.Table:

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from assets import __version__ as project_version
 from assets import progress
+from assets.quality.store import quarantine_counts
 from assets.records import Mention, RejectedRow, validate
 from assets.reference import load_reference
 from assets.warehouse import (
@@ -61,6 +62,7 @@ def _demo_week(source: MentionSourceResource, reference, week_start: date) -> tu
     specs=[
         dg.AssetSpec(
             "raw_mentions",
+            deps=["landing_mentions"],  # the inbox / fetched sources land first (orchestration/sensors.py)
             group_name="mentions",
             kinds={"python", "duckdb"},
             owners=["team:data-desk"],
@@ -106,6 +108,7 @@ def raw_mentions(
             per_week[week_label(week_start)] = count
             quarantined_total += quarantined
             progress.report(f"loaded {week_label(week_start)}: {count} mentions ({number}/{len(weeks)})")
+        by_reason = quarantine_counts(con, weeks)
     yield dg.MaterializeResult(asset_key="loaded_weeks", metadata={"weeks": len(weeks)})
     yield dg.MaterializeResult(
         asset_key="raw_mentions",
@@ -114,6 +117,7 @@ def raw_mentions(
             "weeks": len(weeks),
             "dagster/row_count": sum(per_week.values()),
             "quarantined": quarantined_total,
+            "quarantined_by_reason": dg.MetadataValue.json(by_reason),
             "mentions_per_week": dg.MetadataValue.json(per_week),
         },
     )

@@ -1,0 +1,123 @@
+"""Reading `marts.fct_data_quality`: the publication gate and the `akims quality` report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from assets.quality.settings import QualitySettings, load_settings
+
+OUTCOME_ORDER = {"fail": 0, "warn": 1, "pass": 2}
+
+
+@dataclass
+class QualityReport:
+    period: str
+    rows: list[dict[str, Any]]
+    settings: QualitySettings
+    by_check: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["is_blocking"]]
+
+    def outcome(self, check: str) -> str:
+        rows = self.by_check.get(check, [])
+        return min((r["outcome"] for r in rows), key=OUTCOME_ORDER.__getitem__, default="pass")
+
+
+def _has_mart(con: duckdb.DuckDBPyConnection) -> bool:
+    (found,) = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'fct_data_quality'"
+    ).fetchone()
+    return bool(found)
+
+
+def read_report(con: duckdb.DuckDBPyConnection, period: str, settings: QualitySettings | None = None) -> QualityReport:
+    rows: list[dict[str, Any]] = []
+    if _has_mart(con):
+        cursor = con.execute(
+            """
+            select check_name, outcome, is_blocking, subject, measure, threshold, detail, evidence
+            from marts.fct_data_quality where period = ?
+            order by check_name, outcome, measure desc nulls last, subject
+            """,
+            [period],
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    by_check: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_check[row["check_name"]].append(row)
+    return QualityReport(period, rows, settings or load_settings(), dict(by_check))
+
+
+def blocking_checks(path: Path, period: str) -> list[str]:
+    """One line per blocking problem of the period, or [] when the gate lets it through
+    (nothing blocking, or the gate setting is `warn`)."""
+    settings = load_settings()
+    if settings.gate != "block":
+        return []
+    con = duckdb.connect(str(path), read_only=False)
+    try:
+        report = read_report(con, period, settings)
+    finally:
+        con.close()
+    return [f"{r['check_name']}: {r['detail']}" for r in report.blocking]
+
+
+def gate_message(blocked: dict[str, list[str]]) -> str:
+    """One line naming the blocked periods and the checks that blocked them, with one example."""
+    by_checks: dict[str, list[str]] = defaultdict(list)
+    for period, problems in sorted(blocked.items()):
+        by_checks[", ".join(sorted({p.split(":", 1)[0] for p in problems}))].append(period)
+    parts = [f"{', '.join(periods)} blocked by {checks}" for checks, periods in by_checks.items()]
+    example = next(iter(blocked.values()))[0]
+    if len(example) > 160:
+        example = example[:157] + "…"
+    return (
+        "data quality gate: ranking not published: "
+        + "; ".join(parts)
+        + f" (e.g. {example}; see `akims quality --period P`)"
+    )
+
+
+def render_report(report: QualityReport, *, limit: int = 8) -> str:
+    lines = [f"data quality of {report.period}:"]
+    if not report.rows:
+        return f"{report.period}: no data-quality results in this warehouse (run `akims run` for it first)"
+    for check in sorted(report.by_check, key=lambda c: (OUTCOME_ORDER[report.outcome(c)], c)):
+        rows = [r for r in report.by_check[check] if r["outcome"] != "pass"]
+        outcome = report.outcome(check)
+        blocking = any(r["is_blocking"] for r in rows)
+        label = outcome.upper() + (" (blocking)" if blocking else "")
+        lines.append(f"  {label:<16} {check}" + ("" if rows else ": nothing found"))
+        for row in rows[:limit]:
+            lines.append(f"      - {row['detail']}")
+        if len(rows) > limit:
+            lines.append(f"      … and {len(rows) - limit} more")
+    verdict = (
+        "publication blocked by: " + ", ".join(sorted({r["check_name"] for r in report.blocking}))
+        if report.blocking and report.settings.gate == "block"
+        else "blocking problems found, but gate=warn: reported only"
+        if report.blocking
+        else "nothing blocks publication"
+    )
+    lines.append(verdict)
+    lines.append("settings: " + ", ".join(f"{name}={value}" for name, value, _ in report.settings.as_rows()))
+    return "\n".join(lines)
+
+
+def quality_text(period: str) -> str:
+    """What `akims quality --period P` prints. FileNotFoundError without a warehouse,
+    ValueError for a bad setting."""
+    from assets.warehouse import connect
+
+    settings = load_settings()
+    with connect(read_only=True) as con:
+        return render_report(read_report(con, period, settings))

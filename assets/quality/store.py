@@ -1,0 +1,109 @@
+"""Warehouse tables the quality checks write before dbt runs (dbt sources of `fct_data_quality`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from assets.quality.settings import QualitySettings
+
+QUALITY_DDL = """
+create schema if not exists raw;
+create table if not exists raw.quality_settings (setting varchar not null, value varchar not null, description varchar);
+create table if not exists raw.quality_accounts (
+    platform varchar not null, author_id varchar not null, author_name varchar, signals varchar not null,
+    evidence varchar not null, posts bigint not null, detected_at timestamp not null
+);
+create table if not exists raw.quality_roster_signals (
+    platform varchar not null, id varchar not null, local_date date not null, week_start date not null,
+    name varchar not null, position varchar not null, excerpt varchar not null
+);
+create table if not exists raw.quality_expectations (
+    asset varchar not null, suite varchar not null, expectation varchar not null, column_name varchar,
+    success boolean not null, unexpected_count bigint, examples varchar, checked_at timestamp not null
+);
+"""
+
+# Reason categories of quarantined rows (the contract's kinds of bad input), first match wins.
+REASON_CATEGORIES: tuple[tuple[str, str], ...] = (
+    (r"^missing required field", "missing required field"),
+    (r"^unparsable published_at", "unparsable date"),
+    (r"^negative counter", "negative counter"),
+    (r"not valid UTF-8", "text not valid UTF-8"),
+    (r"^duplicate id with different content", "duplicate id with different content"),
+    (r"not valid JSON|not a JSON object", "not a JSON object"),
+    (r"^unknown platform", "unknown platform"),
+    (r"is not an integer", "counter not an integer"),
+    (r"^unknown sentiment", "unknown sentiment label"),
+)
+
+
+def reason_category(reason: str) -> str:
+    """The contract's kind of bad input behind a quarantine reason ('other' when none fits)."""
+    for pattern, category in REASON_CATEGORIES:
+        if re.search(pattern, reason):
+            return category
+    return "other"
+
+
+def ensure_quality_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(QUALITY_DDL)
+
+
+def write_settings(con: duckdb.DuckDBPyConnection, settings: QualitySettings) -> None:
+    ensure_quality_tables(con)
+    con.execute("delete from raw.quality_settings")
+    con.executemany("insert into raw.quality_settings values (?, ?, ?)", settings.as_rows())
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection, weeks: Sequence[date] | None = None) -> dict[str, int]:
+    """Quarantined rows per kind of bad input: of the given weeks plus those set aside at ingest
+    (no week), or of the whole warehouse when `weeks` is None."""
+    if weeks is None:
+        rows = con.execute("select reason from raw.quarantine").fetchall()
+    else:
+        rows = con.execute(
+            "select reason from raw.quarantine where week_start is null or list_contains(?, week_start)",
+            [list(weeks)],
+        ).fetchall()
+    counts: dict[str, int] = {}
+    for (reason,) in rows:
+        category = reason_category(reason)
+        counts[category] = counts.get(category, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]], width: int) -> None:
+    """Replace every row of one quality table in one transaction."""
+    ensure_quality_tables(con)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from raw.{table}")
+        if rows:
+            con.executemany(f"insert into raw.{table} values ({', '.join('?' for _ in range(width))})", rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def replace_expectations(con: duckdb.DuckDBPyConnection, asset: str, rows: Sequence[Sequence[Any]]) -> None:
+    ensure_quality_tables(con)
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.quality_expectations where asset = ?", [asset])
+        if rows:
+            con.executemany("insert into raw.quality_expectations values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,675 @@
+{#- The data-quality gates per period (issue #5). One row per problem found, or one 'pass' row
+    per check and period. Settings come from raw.quality_settings (assets/quality/settings.py),
+    written by the asset checks before dbt runs. Blocking checks: expectations, registry_leakage,
+    official_like_leakage, missing_partition, eligible_out_of_tenure. -#}
+{#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
+    built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
+{%- set empty = {
+    'quality_settings': "select cast(null as varchar) as setting, cast(null as varchar) as value where false",
+    'quality_accounts': "select cast(null as varchar) as platform, cast(null as varchar) as author_id, cast(null as varchar) as author_name, cast(null as varchar) as signals, cast(null as varchar) as evidence, cast(null as bigint) as posts where false",
+    'quality_roster_signals': "select cast(null as varchar) as platform, cast(null as varchar) as id, cast(null as date) as local_date, cast(null as date) as week_start, cast(null as varchar) as name, cast(null as varchar) as position, cast(null as varchar) as excerpt where false",
+    'quality_expectations': "select cast(null as varchar) as asset, cast(null as varchar) as suite, cast(null as varchar) as expectation, cast(null as varchar) as column_name, cast(null as boolean) as success, cast(null as bigint) as unexpected_count, cast(null as varchar) as examples where false",
+    'quarantine': "select cast(null as varchar) as source, cast(null as varchar) as reason, cast(null as varchar) as row_json, cast(null as date) as week_start where false",
+} -%}
+{%- set q = {} -%}
+{%- for name in empty -%}
+    {%- set relation = source('quality', name) -%}
+    {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) if execute else relation -%}
+    {%- do q.update({name: ('select * from ' ~ relation) if found is not none else empty[name]}) -%}
+{%- endfor %}
+with periods as (
+
+    select period_kind, period, period_start, period_end from {{ ref('dim_periods') }}
+
+),
+
+settings as (
+
+    select setting, value from ({{ q['quality_settings'] }})
+
+),
+
+leakage_max as (
+
+    select coalesce(max(case when setting = 'leakage_max_share' then cast(value as double) end), 0.02) as v
+    from settings
+
+),
+
+leakage_blocks as (
+
+    select coalesce(bool_or(setting = 'leakage_blocks' and value = 'true'), false) as v
+    from settings
+
+),
+
+drop_share as (
+
+    select coalesce(max(case when setting = 'daily_drop_share' then cast(value as double) end), 0.3) as v
+    from settings
+
+),
+
+source_share as (
+
+    select coalesce(max(case when setting = 'source_min_share' then cast(value as double) end), 0.5) as v
+    from settings
+
+),
+
+eligibility as (
+
+    select * from {{ ref('fct_mention_eligibility') }}
+
+),
+
+mentions as (
+
+    select * from {{ ref('stg_warehouse__mentions') }}
+
+),
+
+-- account ids as loaded (staging may pseudonymise author_id): joined back by mention_key
+raw_authors as (
+
+    select platform || ':' || id as mention_key, platform, id as mention_id, author_id, local_date
+    from {{ source('warehouse', 'mentions') }}
+
+),
+
+loaded_weeks as (
+
+    select * from {{ ref('stg_warehouse__loaded_weeks') }}
+
+),
+
+tenures as (
+
+    select * from {{ ref('int_tenures') }}
+
+),
+
+regions as (
+
+    select * from {{ ref('dim_regions') }}
+
+),
+
+ranking as (
+
+    select * from {{ ref('fct_akim_ranking') }}
+
+),
+
+registry as (
+
+    select distinct platform, author_id from {{ ref('stg_reference__official_accounts') }}
+
+),
+
+days as (
+
+    select periods.period_kind, periods.period, cast(d.day as date) as day
+    from periods,
+        lateral (select unnest(generate_series(periods.period_start, periods.period_end, interval 1 day)) as day) d
+
+),
+
+-- bad input: quarantined rows of the period's weeks and those set aside at ingest (no week)
+quarantine as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'quarantine' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        q.reason as subject,
+        cast(count(*) as double) as measure,
+        cast(null as double) as threshold,
+        count(*) || ' row(s) set aside: ' || q.reason as detail,
+        to_json(list(distinct q.source)) :: varchar as evidence
+    from periods
+    inner join ({{ q['quarantine'] }}) q
+        on q.week_start is null
+        or q.week_start between periods.period_start - interval 6 day and periods.period_end
+    group by periods.period_kind, periods.period, q.reason
+
+),
+
+expectations as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'expectations' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        e.asset || ': ' || e.expectation || coalesce(' (' || e.column_name || ')', '') as subject,
+        cast(coalesce(e.unexpected_count, 0) as double) as measure,
+        cast(null as double) as threshold,
+        'Great Expectations failed on ' || e.asset || ': ' || e.expectation || coalesce(' ' || e.column_name, '')
+            || ', ' || coalesce(e.unexpected_count, 0) || ' unexpected' as detail,
+        e.examples as evidence
+    from periods
+    cross join ({{ q['quality_expectations'] }}) e
+    where not e.success
+
+),
+
+registry_leakage as (
+
+    select
+        eligibility.* exclude (author_id),
+        raw_authors.author_id
+    from eligibility
+    inner join raw_authors using (mention_key)
+    inner join registry on registry.platform = raw_authors.platform and registry.author_id = raw_authors.author_id
+    where eligibility.is_eligible
+
+),
+
+registry_rows as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'registry_leakage' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        r.platform || ':' || r.author_id as subject,
+        cast(count(*) as double) as measure,
+        0.0 as threshold,
+        count(*) || ' eligible mention(s) from registry account ' || r.platform || ':' || r.author_id as detail,
+        to_json(list(r.mention_key order by r.mention_key)[1:5]) :: varchar as evidence
+    from periods
+    inner join registry_leakage r on r.local_date between periods.period_start and periods.period_end
+    group by periods.period_kind, periods.period, r.platform, r.author_id
+
+),
+
+-- suspected official-like accounts: their share of each tenure's weekly eligible mentions
+tenure_weeks as (
+
+    select tenure_id, person_id, week, week_start, count(*) as eligible
+    from eligibility
+    where is_eligible
+    group by all
+
+),
+
+suspect_weeks as (
+
+    select
+        e.tenure_id,
+        e.person_id,
+        e.week,
+        e.week_start,
+        a.platform,
+        a.author_id,
+        any_value(a.signals) as signals,
+        any_value(a.evidence) as account_evidence,
+        count(*) as suspect_eligible
+    from eligibility e
+    inner join raw_authors r using (mention_key)
+    inner join ({{ q['quality_accounts'] }}) a on a.platform = r.platform and a.author_id = r.author_id
+    where e.is_eligible
+    group by all
+
+),
+
+suspect_shares as (
+
+    select
+        s.*,
+        t.eligible,
+        sum(s.suspect_eligible) over (partition by s.tenure_id, s.week) as all_suspects_eligible,
+        sum(s.suspect_eligible) over (partition by s.tenure_id, s.week) / t.eligible as week_share
+    from suspect_weeks s
+    inner join tenure_weeks t using (tenure_id, week)
+
+),
+
+leakage_rows as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'official_like_leakage' as check_name,
+        case when max(s.week_share) > any_value(leakage_max.v) then 'fail' else 'warn' end as outcome,
+        max(s.week_share) > any_value(leakage_max.v) and any_value(leakage_blocks.v) as is_blocking,
+        s.platform || ':' || s.author_id as subject,
+        max(s.week_share) as measure,
+        any_value(leakage_max.v) as threshold,
+        s.platform || ':' || s.author_id || ' (' || any_value(s.signals) || ') carries '
+            || sum(s.suspect_eligible) || ' eligible mention(s); suspected accounts reach '
+            || round(100 * max(s.week_share), 1) || '% of ' || arg_max(s.tenure_id, s.week_share)
+            || ' in ' || arg_max(s.week, s.week_share) as detail,
+        json_object(
+            'evidence', json(any_value(s.account_evidence)),
+            'worst_tenure', arg_max(s.tenure_id, s.week_share),
+            'worst_week', arg_max(s.week, s.week_share),
+            'eligible_mentions', sum(s.suspect_eligible)
+        ) :: varchar as evidence
+    from periods
+    cross join leakage_max
+    cross join leakage_blocks
+    inner join suspect_shares s on s.week_start + interval 3 day between periods.period_start and periods.period_end
+        or (periods.period_kind = 'week' and s.week = periods.period)
+    group by periods.period_kind, periods.period, s.platform, s.author_id
+
+),
+
+-- accounts listed by the detector without any eligible mention in the period (excluded already)
+listed_rows as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'official_like_accounts' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        a.platform || ':' || a.author_id as subject,
+        cast(count(m.mention_id) as double) as measure,
+        cast(null as double) as threshold,
+        a.platform || ':' || a.author_id || ' looks official but is not in the registry (' || a.signals
+            || '); ' || count(m.mention_id) || ' post(s) in the period, none eligible' as detail,
+        a.evidence as evidence
+    from periods
+    cross join ({{ q['quality_accounts'] }}) a
+    inner join raw_authors m
+        on m.platform = a.platform and m.author_id = a.author_id
+        and m.local_date between periods.period_start and periods.period_end
+    where not exists (
+        select 1 from suspect_weeks s
+        where s.platform = a.platform and s.author_id = a.author_id
+            and s.week_start + interval 3 day between periods.period_start and periods.period_end
+    )
+    group by periods.period_kind, periods.period, a.platform, a.author_id, a.signals, a.evidence
+
+),
+
+-- gaps
+missing_partition as (
+
+    select
+        days.period_kind,
+        days.period,
+        'missing_partition' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        {{ iso_week_label('cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)') }} as subject,
+        cast(count(*) as double) as measure,
+        cast(null as double) as threshold,
+        'week ' || {{ iso_week_label('cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)') }}
+            || ' is not loaded (' || count(*) || ' day(s) of the period)' as detail,
+        to_json(list(days.day order by days.day)) :: varchar as evidence
+    from days
+    left join loaded_weeks
+        on loaded_weeks.week_start = cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)
+    where loaded_weeks.week_start is null
+    group by days.period_kind, days.period, cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)
+
+),
+
+source_weeks as (
+
+    select source, week_start, count(*) as mentions from mentions group by all
+
+),
+
+normal_sources as (
+
+    select source
+    from source_weeks
+    group by source
+    having count(*) >= (select v from source_share) * (select count(*) from loaded_weeks)
+
+),
+
+source_gap as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'source_gap' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        n.source || ' ' || {{ iso_week_label('w.week_start') }} as subject,
+        0.0 as measure,
+        cast(null as double) as threshold,
+        'source ' || n.source || ' delivered nothing in loaded week ' || {{ iso_week_label('w.week_start') }} as detail,
+        cast(null as varchar) as evidence
+    from periods
+    cross join normal_sources n
+    inner join loaded_weeks w
+        on w.week_start + interval 3 day between periods.period_start and periods.period_end
+        or (periods.period_kind = 'week' and w.week_start = periods.period_start)
+    left join source_weeks s on s.source = n.source and s.week_start = w.week_start
+    where s.source is null
+
+),
+
+rated_region_weeks as (
+
+    select distinct t.region_code, w.week_start
+    from loaded_weeks w
+    inner join tenures t
+        on t.is_rated
+        and t.start_date <= w.week_start + interval 6 day
+        and t.effective_end_or_open >= w.week_start
+        and t.region_valid_from <= w.week_start + interval 6 day
+        and t.region_valid_to_or_open >= w.week_start
+
+),
+
+region_silent as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'region_silent' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        r.region_code || ' ' || {{ iso_week_label('r.week_start') }} as subject,
+        0.0 as measure,
+        cast(null as double) as threshold,
+        'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }} as detail,
+        cast(null as varchar) as evidence
+    from periods
+    inner join rated_region_weeks r
+        on r.week_start + interval 3 day between periods.period_start and periods.period_end
+        or (periods.period_kind = 'week' and r.week_start = periods.period_start)
+    where not exists (
+        select 1 from eligibility e where e.region_code = r.region_code and e.week_start = r.week_start
+    )
+
+),
+
+daily as (
+
+    select d.day, coalesce(count(m.mention_id), 0) as mentions
+    from (select distinct day from days) d
+    inner join loaded_weeks w on w.week_start = cast(d.day - (isodow(d.day) - 1) * interval 1 day as date)
+    left join mentions m on m.local_date = d.day
+    group by all
+
+),
+
+daily_baseline as (
+
+    select
+        day,
+        mentions,
+        median(mentions) over (order by day rows between 28 preceding and 1 preceding) as baseline,
+        count(*) over (order by day rows between 28 preceding and 1 preceding) as baseline_days
+    from daily
+
+),
+
+daily_volume_drop as (
+
+    select
+        days.period_kind,
+        days.period,
+        'daily_volume_drop' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        cast(b.day as varchar) as subject,
+        b.mentions / b.baseline as measure,
+        (select v from drop_share) as threshold,
+        b.day || ': ' || b.mentions || ' mention(s), ' || round(100 * b.mentions / b.baseline) || '% of the median '
+            || b.baseline || ' of the days before' as detail,
+        cast(null as varchar) as evidence
+    from days
+    inner join daily_baseline b on b.day = days.day
+    where b.baseline_days >= 7 and b.baseline > 0 and b.mentions < (select v from drop_share) * b.baseline
+
+),
+
+-- akim changes: days of a rated region's post without an akim, overlapping tenures
+vacant_days as (
+
+    select days.period_kind, days.period, regions.region_code, days.day
+    from days
+    inner join regions
+        on regions.is_rated
+        and days.day >= regions.valid_from
+        and (regions.valid_to is null or days.day <= regions.valid_to)
+    where not exists (
+        select 1 from tenures t
+        where t.region_code = regions.region_code and days.day between t.start_date and t.effective_end_or_open
+    )
+
+),
+
+vacancy_runs as (
+
+    select *, day - cast(row_number() over (partition by period, region_code order by day) as integer) as run
+    from vacant_days
+
+),
+
+tenure_gap as (
+
+    select
+        period_kind,
+        period,
+        'tenure_gap' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        region_code || ' ' || min(day) || '..' || max(day) as subject,
+        cast(count(*) as double) as measure,
+        cast(null as double) as threshold,
+        region_code || ' has no akim from ' || min(day) || ' to ' || max(day) || ' (' || count(*) || ' day(s)): '
+            || 'mentions of the post in those days have no owner' as detail,
+        to_json(list(day order by day)) :: varchar as evidence
+    from vacancy_runs
+    group by period_kind, period, region_code, run
+
+),
+
+tenure_overlap as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'tenure_overlap' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        a.region_code || ' ' || a.person_id || ' / ' || b.person_id as subject,
+        cast(datediff('day', greatest(a.start_date, b.start_date), least(a.end_date, b.end_date)) + 1 as double) as measure,
+        cast(null as double) as threshold,
+        a.region_code || ': tenures of ' || a.person_id || ' and ' || b.person_id || ' overlap from '
+            || greatest(a.start_date, b.start_date) || ' to ' || least(a.end_date, b.end_date)
+            || ' (the successor holds those days)' as detail,
+        cast(null as varchar) as evidence
+    from tenures a
+    inner join tenures b
+        on a.region_code = b.region_code and a.tenure_id < b.tenure_id
+        and a.start_date <= coalesce(b.end_date, {{ open_end_date() }})
+        and b.start_date <= coalesce(a.end_date, {{ open_end_date() }})
+        -- a same-day handover (end = successor's start) is the rule, not an overlap
+        and least(coalesce(a.end_date, {{ open_end_date() }}), coalesce(b.end_date, {{ open_end_date() }}))
+            > greatest(a.start_date, b.start_date)
+    inner join periods
+        on greatest(a.start_date, b.start_date) <= periods.period_end
+        and least(coalesce(a.end_date, {{ open_end_date() }}), coalesce(b.end_date, {{ open_end_date() }}))
+            >= periods.period_start
+
+),
+
+out_of_tenure as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'out_of_tenure' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        e.person_id as subject,
+        cast(count(*) as double) as measure,
+        cast(null as double) as threshold,
+        count(*) || ' mention(s) of ' || e.person_id || ' on days they held no rated post (kept, not counted)' as detail,
+        to_json(list(e.mention_key || ' ' || e.local_date order by e.local_date, e.mention_key)[1:3]) :: varchar as evidence
+    from periods
+    inner join eligibility e
+        on e.status = 'out_of_tenure' and e.local_date between periods.period_start and periods.period_end
+    group by periods.period_kind, periods.period, e.person_id
+
+),
+
+eligible_out_of_tenure as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'eligible_out_of_tenure' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        e.tenure_id as subject,
+        cast(count(*) as double) as measure,
+        0.0 as threshold,
+        count(*) || ' eligible mention(s) of ' || e.tenure_id || ' dated outside the tenure' as detail,
+        to_json(list(e.mention_key order by e.mention_key)[1:3]) :: varchar as evidence
+    from periods
+    inner join eligibility e
+        on e.is_eligible and e.local_date between periods.period_start and periods.period_end
+    where e.local_date < e.tenure_start_date or e.local_date > coalesce(e.tenure_end_date, {{ open_end_date() }})
+    group by periods.period_kind, periods.period, e.tenure_id
+
+),
+
+ranking_newcomer as (
+
+    select
+        r.period_kind,
+        r.period,
+        'ranking_newcomer' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        r.person_id || ' ' || r.region_code as subject,
+        cast(r.overlap_days as double) as measure,
+        cast(null as double) as threshold,
+        r.akim_name || ' (' || r.person_id || ', ' || r.region_code || ') is ranked as a newcomer: took office '
+            || t.start_date || ', ' || r.overlap_days || ' day(s) of the period ('
+            || case r.period_kind
+                when 'week' then 'rule: a tenure covering at least weekly_min_days of the week is ranked'
+                when 'half_year' then 'rule: a tenure covering more than min_tenure_share of the days is ranked'
+                else 'rule: the year ranks the akim in office at its end, predecessors'' mentions included'
+               end || ')' as detail,
+        cast(null as varchar) as evidence
+    from ranking r
+    inner join periods p using (period_kind, period)
+    inner join tenures t on t.tenure_id = r.tenure_id
+    where r.is_ranked and t.start_date > p.period_start
+
+),
+
+ranking_missing_region as (
+
+    select
+        p.period_kind,
+        p.period,
+        'ranking_missing_region' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        g.region_code as subject,
+        cast(null as double) as measure,
+        cast(null as double) as threshold,
+        'no one is ranked for ' || g.region_code || ' in ' || p.period || ': '
+            || coalesce(
+                (select string_agg(n.person_id || ' ' || n.not_ranked_reason, '; ' order by n.person_id)
+                 from ranking n
+                 where n.period = p.period and n.region_code = g.region_code and not n.is_ranked),
+                'no tenure in the period (post vacant)'
+            ) as detail,
+        cast(null as varchar) as evidence
+    from periods p
+    inner join regions g
+        on g.is_rated and g.valid_from <= p.period_end and (g.valid_to is null or g.valid_to >= p.period_start)
+    where exists (select 1 from ranking x where x.period = p.period)
+        and not exists (
+            select 1 from ranking r where r.period = p.period and r.region_code = g.region_code and r.is_ranked
+        )
+
+),
+
+roster_out_of_date as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        'roster_out_of_date' as check_name,
+        'warn' as outcome,
+        false as is_blocking,
+        s.name || ' (' || s.position || ')' as subject,
+        cast(count(*) as double) as measure,
+        cast(null as double) as threshold,
+        'roster may be out of date: ' || count(*) || ' mention(s) call ' || s.name || ' аким of ' || s.position
+            || ' and the roster has no such person' as detail,
+        to_json(list(s.platform || ':' || s.id || ' ' || s.excerpt order by s.local_date)[1:3]) :: varchar as evidence
+    from periods
+    inner join ({{ q['quality_roster_signals'] }}) s
+        on s.local_date between periods.period_start and periods.period_end
+    group by periods.period_kind, periods.period, s.name, s.position
+
+),
+
+found as (
+
+    select * from quarantine
+    union all select * from expectations
+    union all select * from registry_rows
+    union all select * from leakage_rows
+    union all select * from listed_rows
+    union all select * from missing_partition
+    union all select * from source_gap
+    union all select * from region_silent
+    union all select * from daily_volume_drop
+    union all select * from tenure_gap
+    union all select * from tenure_overlap
+    union all select * from out_of_tenure
+    union all select * from eligible_out_of_tenure
+    union all select * from ranking_newcomer
+    union all select * from ranking_missing_region
+    union all select * from roster_out_of_date
+
+),
+
+checks as (
+
+    select * from (values
+        ('quarantine'), ('expectations'), ('registry_leakage'), ('official_like_leakage'),
+        ('official_like_accounts'), ('missing_partition'), ('source_gap'), ('region_silent'),
+        ('daily_volume_drop'), ('tenure_gap'), ('tenure_overlap'), ('out_of_tenure'),
+        ('eligible_out_of_tenure'), ('ranking_newcomer'), ('ranking_missing_region'), ('roster_out_of_date')
+    ) as c(check_name)
+
+),
+
+passes as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        checks.check_name,
+        'pass' as outcome,
+        false as is_blocking,
+        cast(null as varchar) as subject,
+        cast(null as double) as measure,
+        cast(null as double) as threshold,
+        'nothing found' as detail,
+        cast(null as varchar) as evidence
+    from periods
+    cross join checks
+    where not exists (
+        select 1 from found f
+        where f.period = periods.period and f.check_name = checks.check_name
+    )
+
+)
+
+select * from found
+union all
+select * from passes

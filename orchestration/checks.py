@@ -1,0 +1,147 @@
+"""Asset checks of the data-quality gates (issue #5): Great Expectations suites on raw and
+classified mentions, and the official-like account / roster detectors. They run in the same
+Dagster run as the asset they check, store their results in the warehouse (`raw.quality_*`,
+read by the dbt mart `fct_data_quality`, which the ranking assets consult before publishing)
+and in the Dagster instance (visible in the UI)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import dagster as dg
+
+from assets.quality.detect import load_posts, registry, roster_names, roster_signals, suspect_accounts
+from assets.quality.expectations import run_suite
+from assets.quality.settings import load_settings
+from assets.quality.store import (
+    quarantine_counts,
+    replace_expectations,
+    replace_table,
+    to_json,
+    write_settings,
+)
+from assets.records import monday_of
+from assets.warehouse import connect, now_utc
+from orchestration.resources import WarehouseResource
+
+
+def _expectations(warehouse: WarehouseResource, asset: str) -> dg.AssetCheckResult:
+    with connect(warehouse.duckdb_path()) as con:
+        outcomes = run_suite(con, asset)
+        checked_at = now_utc()
+        replace_expectations(
+            con,
+            asset,
+            [
+                (
+                    asset,
+                    o.suite,
+                    o.expectation,
+                    o.column,
+                    o.success,
+                    o.unexpected_count,
+                    to_json(o.examples),
+                    checked_at,
+                )
+                for o in outcomes
+            ],
+        )
+        quarantined = quarantine_counts(con) if asset == "raw_mentions" else {}
+    failed = [o for o in outcomes if not o.success]
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "expectations": len(outcomes),
+        "failed": len(failed),
+        "results": dg.MetadataValue.md(
+            "| expectation | column | success | unexpected | examples |\n|---|---|---|---|---|\n"
+            + "\n".join(
+                f"| {o.expectation} | {o.column or ''} | {o.success} | {o.unexpected_count or 0} | "
+                f"{', '.join(o.examples)[:80]} |"
+                for o in outcomes
+            )
+        ),
+    }
+    if asset == "raw_mentions":
+        metadata["quarantined_by_reason"] = dg.MetadataValue.json(quarantined)
+    return dg.AssetCheckResult(passed=not failed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
+
+
+@dg.asset_check(
+    asset="raw_mentions",
+    name="raw_mentions_expectations",
+    description="Great Expectations suite on raw.mentions: columns, allowed platforms and labels, "
+    "non-negative counters, required fields present, (platform, id) unique. Quarantine counts per reason.",
+    blocking=False,
+)
+def raw_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return _expectations(warehouse, "raw_mentions")
+
+
+@dg.asset_check(
+    asset="classified_mentions",
+    name="classified_mentions_expectations",
+    description="Great Expectations suite on raw.classified_mentions: allowed tone, author type and origin "
+    "values, score in [-1, 1], (platform, id) unique.",
+    blocking=False,
+)
+def classified_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return _expectations(warehouse, "classified_mentions")
+
+
+@dg.asset_check(
+    asset="classified_mentions",
+    name="official_like_accounts",
+    description="Unregistered accounts that look official (name patterns, reposts of official posts, bursts "
+    "of near-identical praise) and akim names the roster does not know; stored for fct_data_quality, "
+    "which weighs their share of each tenure's weekly eligible mentions.",
+    blocking=False,
+)
+def official_like_accounts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    settings = load_settings()
+    with connect(warehouse.duckdb_path()) as con:
+        write_settings(con, settings)
+        posts = load_posts(con)
+        suspects = suspect_accounts(posts, registry(con), settings)
+        detected_at = now_utc()
+        replace_table(
+            con,
+            "quality_accounts",
+            [
+                (a.platform, a.author_id, a.author_name, ",".join(a.signals), to_json(a.evidence), a.posts, detected_at)
+                for a in suspects
+            ],
+            7,
+        )
+        signals = roster_signals(posts, roster_names(con))
+        replace_table(
+            con,
+            "quality_roster_signals",
+            [
+                (
+                    s.platform,
+                    s.id,
+                    s.local_date,
+                    monday_of(s.local_date),
+                    s.name,
+                    s.position,
+                    s.excerpt,
+                )
+                for s in signals
+            ],
+            7,
+        )
+    by_signal = Counter(signal for a in suspects for signal in a.signals)
+    return dg.AssetCheckResult(
+        passed=not suspects and not signals,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "suspected_accounts": len(suspects),
+            "by_signal": dg.MetadataValue.json(dict(by_signal)),
+            "accounts": dg.MetadataValue.md(
+                "\n".join(f"- {a.platform}:{a.author_id} — {'; '.join(a.evidence)}" for a in suspects[:50]) or "_none_"
+            ),
+            "unknown_akim_names": dg.MetadataValue.json(sorted({s.name for s in signals})),
+        },
+    )
+
+
+QUALITY_CHECKS = [raw_mentions_expectations, classified_mentions_expectations, official_like_accounts]
