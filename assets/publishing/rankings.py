@@ -8,8 +8,17 @@ from typing import Any
 
 import duckdb
 
+from assets.paths import DBT_PROJECT_DIR
 from assets.warehouse import now_utc
 
+DBT_PROJECT_VERSION = next(
+    (
+        line.split(":", 1)[1].strip().strip('"')
+        for line in (DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("version:")
+    ),
+    "unknown",
+)
 INDICATORS = ("mentions", "positive", "negative", "tone_index", "authors", "engagement", "reach")
 RANKING_COLUMNS = ("rank", "person_id", "akim_name", "region_code", "score", *INDICATORS)
 
@@ -45,7 +54,14 @@ def _build_info(con: duckdb.DuckDBPyConnection, project_version: str) -> dict[st
         ).fetchall()
     ]
     sources = [r[0] for r in con.execute("select distinct source from raw.loaded_weeks order by 1").fetchall()]
-    return {"project_version": project_version, "classifier": classifiers, "sources": sources}
+    dbt_version = con.execute("select value from marts.dim_settings where setting = 'methodology_version'").fetchone()
+    return {
+        "project_version": project_version,
+        "dbt_project_version": DBT_PROJECT_VERSION,
+        "methodology_version": dbt_version[0] if dbt_version else None,
+        "classifier": classifiers,
+        "sources": sources,
+    }
 
 
 def publish_period(path: Path, period: str, *, project_version: str) -> list[dict[str, Any]]:
