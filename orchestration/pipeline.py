@@ -21,16 +21,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from assets.paths import akims_home
 from orchestration.partitions import half_years_inside, weeks_overlapping, years_inside
 
-DAGSTER_YAML = """\
-# Local Dagster instance of this warehouse (created by `akims`).
-telemetry:
-  enabled: false
-concurrency:
-  runs:
-    max_concurrent_runs: 1
-  pools:
-    default_limit: 1
-"""
+DAGSTER_YAML = (Path(__file__).parent / "dagster.yaml").read_text(encoding="utf-8")
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
@@ -53,6 +44,44 @@ def instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(dagster_home()))
 
 
+LAUNCHED_BY_TAG = "akims/launched_by"
+PID_TAG = "akims/pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_abandoned_runs(dagster_instance: dg.DagsterInstance) -> list[str]:
+    """Mark CLI runs whose process died (e.g. SIGKILL) as failed and free their pool slots.
+
+    Without this, a killed run would hold the `duckdb_writer` pool slot for ever and the next
+    run would wait on it. Only runs started by `akims` whose process is gone are touched.
+    """
+    released = []
+    records = dagster_instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={LAUNCHED_BY_TAG: "akims-cli"},
+        )
+    )
+    for record in records:
+        run = record.dagster_run
+        pid = int(run.tags.get(PID_TAG, "0") or 0)
+        if pid and _alive(pid):
+            continue
+        dagster_instance.report_run_failed(run, message="abandoned: the akims process running it ended")
+        dagster_instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
 def _say(message: str, enabled: bool) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
@@ -65,18 +94,19 @@ def _materialize(
     stage: str,
     dagster_instance: dg.DagsterInstance,
 ) -> None:
+    from orchestration.checks import QUALITY_CHECKS
     from orchestration.definitions import ALL_ASSETS
     from orchestration.resources import build_resources
 
-    tags = {}
+    tags = {LAUNCHED_BY_TAG: "akims-cli", PID_TAG: str(os.getpid())}
     if keys:
-        tags = {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+        tags |= {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
     # dbt's own console output goes to $AKIMS_HOME/logs/pipeline.log, not to the user's terminal.
     log_dir = akims_home() / "logs"
     log_dir.mkdir(exist_ok=True)
     with (log_dir / "pipeline.log").open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = dg.materialize(
-            ALL_ASSETS,
+            [*ALL_ASSETS, *QUALITY_CHECKS],
             selection=selection,
             resources=build_resources(),
             instance=dagster_instance,
@@ -100,6 +130,8 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
     if progress:
         os.environ["AKIMS_PROGRESS"] = "1"
     dagster_instance = instance()
+    for run_id in release_abandoned_runs(dagster_instance):
+        _say(f"note: run {run_id} had been interrupted; marked failed and its pool slot freed", progress)
     weeks = [d.isoformat() for d in weeks_overlapping(first, last)]
     halves = [d.isoformat() for d in half_years_inside(first, last)]
     years = [d.isoformat() for d in years_inside(first, last)]
@@ -115,8 +147,10 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
     ]
     if halves:
         stages.append((f"publish half-year ranking(s) {', '.join(halves)}", ["half_year_ranking"], halves))
+        stages.append((f"write half-year report(s) {', '.join(halves)}", ["half_year_report"], halves))
     if years:
         stages.append((f"publish year ranking(s) {', '.join(years)}", ["year_ranking"], years))
+        stages.append((f"write year report(s) {', '.join(years)}", ["year_report"], years))
     for number, (stage, selection, keys) in enumerate(stages, start=1):
         started = time.monotonic()
         _say(f"[{number}/{len(stages)}] {stage}", progress)

@@ -6,6 +6,7 @@ import dagster as dg
 
 from assets import __version__ as project_version
 from assets.publishing.rankings import publish_period, ranking_markdown
+from assets.quality.report import blocking_checks, gate_message
 from orchestration.assets import DUCKDB_POOL
 from orchestration.partitions import (
     half_year_label,
@@ -17,16 +18,23 @@ from orchestration.partitions import (
 )
 from orchestration.resources import WarehouseResource
 
-RANKING_DEPS = [dg.AssetKey("fct_akim_ranking"), dg.AssetKey("fct_period_summary")]
+RANKING_DEPS = [dg.AssetKey("fct_akim_ranking"), dg.AssetKey("fct_period_summary"), dg.AssetKey("fct_data_quality")]
 
 
 def _publish(warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeResult:
     published = {}
     preview = ""
+    blocked: dict[str, list[str]] = {}
     for label in labels:
+        problems = blocking_checks(warehouse.duckdb_path(), label)
+        if problems:  # a blocking data-quality check holds: this period is not published
+            blocked[label] = problems
+            continue
         rows = publish_period(warehouse.duckdb_path(), label, project_version=project_version)
         published[label] = len(rows)
         preview = ranking_markdown(rows, limit=5)
+    if blocked:
+        raise dg.Failure(description=gate_message(blocked), metadata={"published": dg.MetadataValue.json(published)})
     return dg.MaterializeResult(
         metadata={
             "periods": dg.MetadataValue.json(published),
@@ -62,6 +70,7 @@ def weekly_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
+    automation_condition=dg.AutomationCondition.eager(),
     description="The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
 )
 def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -76,6 +85,7 @@ def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
+    automation_condition=dg.AutomationCondition.eager(),
     description="The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
 )
 def year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
