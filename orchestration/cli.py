@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -10,12 +11,14 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 EXIT_USAGE = 2
+# commands that write the warehouse: one at a time per AKIMS_HOME
+WRITING_COMMANDS = frozenset({"ingest", "run", "demo"})
 
 
 class UsageError(Exception):
@@ -49,7 +52,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if not mentions and rejected:
         raise UsageError(f"no usable mention in {args.input}: first problem: {rejected[0].reason}")
     reference = load_reference()
-    results = classify_records(mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels)
+    try:
+        results = classify_records(
+            mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels
+        )
+    except ValueError as exc:  # unknown backend, model absent from the cache while offline, ...
+        raise UsageError(str(exc)) from exc
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         for mention, result in zip(mentions, results, strict=True):
@@ -76,6 +84,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- ingest / overrides
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    """Hold this warehouse's single-writer lock; a second writer gets a clear one-line refusal."""
+    from assets.locking import WarehouseBusyError, writer_lock
+    from assets.paths import akims_home
+
+    try:
+        with writer_lock(akims_home()):
+            yield
+    except WarehouseBusyError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def apply_overrides(tenures_csv: str | None, accounts_csv: str | None) -> None:
     from assets.reference import (
         OFFICIAL_ACCOUNT_COLUMNS,
@@ -128,37 +149,23 @@ def apply_overrides(tenures_csv: str | None, accounts_csv: str | None) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from assets.records import InputError, Mention, RejectedRow, read_mentions
-    from assets.warehouse import connect, land_mentions
+    from assets.sources.base import SourceError
+    from assets.sources.registry import ingest
 
-    if args.source != "files":
-        raise UsageError(f"--source {args.source} is not available yet; use --source files")
     apply_overrides(args.tenures, args.official_accounts)
-    totals = {"read": 0, "added": 0, "already_loaded": 0, "quarantined": 0}
-    for path in args.paths:
-        try:
-            records = list(read_mentions(path))
-        except InputError as exc:
-            raise UsageError(str(exc)) from exc
-        mentions = [r for r in records if isinstance(r, Mention)]
-        rejected = [r for r in records if isinstance(r, RejectedRow)]
-        with connect() as con:
-            counts = land_mentions(
-                con, mentions, rejected, source=args.source, keep_source_label=args.keep_source_labels
-            )
-        for key in totals:
-            totals[key] += counts[key]
-        print(
-            f"{path}: {counts['read']} read, {counts['added']} added, {counts['already_loaded']} already loaded, "
-            f"{counts['quarantined']} quarantined",
-            file=sys.stderr,
+    try:
+        lines = ingest(
+            args.source,
+            args.paths,
+            mapping_path=args.mapping,
+            first=args.from_,
+            last=args.to,
+            keep_source_label=args.keep_source_labels,
         )
-    if len(args.paths) > 1:
-        print(
-            f"total: {totals['read']} read, {totals['added']} added, {totals['already_loaded']} already loaded, "
-            f"{totals['quarantined']} quarantined",
-            file=sys.stderr,
-        )
+    except SourceError as exc:
+        raise UsageError(str(exc)) from exc
+    for line in lines:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -275,6 +282,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    from assets.quality.report import quality_text
+
+    try:
+        print(quality_text(_period_label(args.period)))
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from assets.publishing.summary import explain
     from assets.warehouse import connect
@@ -307,6 +324,42 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- report / export
+def cmd_report(args: argparse.Namespace) -> int:
+    from assets.paths import reports_dir
+    from assets.publishing.report import ReportError, write_report
+    from assets.warehouse import connect
+
+    label = _period_label(args.period)
+    formats = ("html", "md") if args.format == "both" else (args.format,)
+    try:
+        with connect(read_only=True) as con:
+            _, written = write_report(con, label, reports_dir(), formats)
+    except (FileNotFoundError, ReportError) as exc:
+        raise UsageError(str(exc)) from exc
+    for path in written.values():
+        print(path)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from assets.paths import akims_home
+    from assets.publishing.exports import EXPORT_FORMATS, ExportError, export_period
+    from assets.warehouse import connect
+
+    label = _period_label(args.period)
+    formats = EXPORT_FORMATS if args.format == "both" else (args.format,)
+    try:
+        with connect(read_only=True) as con:
+            manifest = export_period(con, label, akims_home() / "exports", formats)
+    except (FileNotFoundError, ExportError) as exc:
+        raise UsageError(str(exc)) from exc
+    folder = akims_home() / "exports" / label
+    for item in manifest["files"]:
+        print(f"{folder / item['file']}  ({item['rows']} rows)")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akims", description="Akims in social media: the rating warehouse.")
@@ -334,6 +387,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_explain)
 
+    p = sub.add_parser("quality", help="what the data-quality checks found for a period, and the settings")
+    p.add_argument("--period", required=True)
+    p.set_defaults(func=cmd_quality)
+
+    p = sub.add_parser("report", help="write the period's report (self-contained HTML and Markdown) to reports/")
+    p.add_argument("--period", required=True)
+    p.add_argument("--format", choices=["html", "md", "both"], default="both")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="export the period's marts as CSV and/or Parquet to exports/<period>/")
+    p.add_argument("--period", required=True)
+    p.add_argument("--format", choices=["csv", "parquet", "both"], default="both")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("demo", help="build the embedded demo warehouse and print the 2019-H1 ranking")
     p.add_argument("--size", type=int, help="mentions per half-year (default 50000)")
     p.set_defaults(func=cmd_demo)
@@ -344,9 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         if name == "ingest":
-            p.add_argument("paths", nargs="+", metavar="PATH")
+            p.add_argument("paths", nargs="*", metavar="PATH")
             p.add_argument("--source", choices=["files", "telegram", "vk", "hf"], default="files")
             p.add_argument("--keep-source-labels", action="store_true")
+            p.add_argument("--mapping", help="YAML column mapping for --source files (see docs/sources.md)")
+            p.add_argument("--from", dest="from_", type=_date_arg, help="vk, hf: first day to fetch")
+            p.add_argument("--to", type=_date_arg, help="vk, hf: last day to fetch")
         else:
             p.add_argument("--from", dest="from_", type=_date_arg, required=True)
             p.add_argument("--to", type=_date_arg, required=True)
@@ -367,6 +437,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quiet_library_warnings()
     args = build_parser().parse_args(argv)
     try:
+        if args.command in WRITING_COMMANDS:
+            with _writing():
+                return int(args.func(args) or 0)
         return int(args.func(args) or 0)
     except UsageError as exc:
         return _fail(str(exc))

@@ -8,17 +8,31 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets import classified_mentions, raw_mentions
+from orchestration.checks import QUALITY_CHECKS
 from orchestration.dbt import akims_dbt_models
 from orchestration.rankings import half_year_ranking, weekly_ranking, year_ranking
+from orchestration.reports import REPORT_ASSETS
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
+from orchestration.sensors import inbox_job, inbox_sensor, landing_mentions
 
-ALL_ASSETS = [raw_mentions, classified_mentions, akims_dbt_models, weekly_ranking, half_year_ranking, year_ranking]
+ALL_ASSETS = [
+    landing_mentions,
+    raw_mentions,
+    classified_mentions,
+    akims_dbt_models,
+    weekly_ranking,
+    half_year_ranking,
+    year_ranking,
+    *REPORT_ASSETS,
+]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[weekly_job],
+    asset_checks=QUALITY_CHECKS,
+    jobs=[weekly_job, inbox_job],
     schedules=[weekly_schedule],
+    sensors=[inbox_sensor],
     resources=build_resources(),
     executor=dg.in_process_executor,
 )

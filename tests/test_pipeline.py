@@ -168,3 +168,24 @@ def test_two_weeks_end_to_end(akims_home: Path, tmp_path: Path, capsys: pytest.C
 def test_rank_rejects_a_bad_period(akims_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rank", "--period", "2019-Q3"]) == 2
     assert "not a period" in capsys.readouterr().err
+
+
+def test_demo_half_year_keeps_leavers_and_lists_june_newcomers(
+    akims_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2019-H1 on the demo: the June 2019 newcomers are too short to rank; Kusherbaev, who left
+    Kyzylorda on 18 June, keeps his place with the days he served."""
+    assert main(["demo", "--size", "6000"]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--period", "2019-H1"]) == 0
+    summary = capsys.readouterr().out
+    for newcomer in ("iskakov-kuanyshbek, KZ-43", "iskaliev-gali, KZ-27", "trumov-serikbai, KZ-47"):
+        assert f"({newcomer}): tenure too short" in summary
+    ranked = {row[1]: row for row in _ranking("2019-H1", capsys)}
+    assert "kusherbaev-krymbek" in ranked and "iskakov-kuanyshbek" not in ranked
+    assert len(ranked) == 14  # the 14 oblasts of 2019, one akim each
+    assert main(["rank", "--period", "2019-H1", "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == (
+        "rank,person_id,akim_name,region_code,score,mentions,positive,negative,tone_index,authors,engagement,reach"
+    )
