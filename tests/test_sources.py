@@ -211,3 +211,26 @@ def test_ingest_bad_input_is_one_line_exit_2(
     err = capsys.readouterr().err.strip()
     assert message in err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_utf8_csv_with_a_broken_row_quarantines_only_that_row(akims_home: Path, tmp_path: Path) -> None:
+    lines = [
+        "id,platform,published_at,author_id,text",
+        "u1,vk,2019-03-04T10:00:00+06:00,a1,Аким Баталов открыл школу",
+        "u2,vk,2019-03-04T11:00:00+06:00,a2,BROKEN",
+        "u3,vk,2019-03-05T12:00:00+06:00,a3,Спасибо акиму области за дорогу",
+    ]
+    data = "\n".join(lines).encode("utf-8").replace(b"BROKEN", b"\xd0\xff\xfe \xd0\xb0")
+    path = tmp_path / "mostly_utf8.csv"
+    path.write_bytes(data + b"\n")
+    assert main(["ingest", str(path)]) == 0
+    con = duckdb.connect(str(akims_home / "warehouse.duckdb"), read_only=True)
+    try:
+        landed = [r[0] for r in con.execute("select id from landing.mentions order by id").fetchall()]
+        texts = [r[0] for r in con.execute("select text from landing.mentions order by id").fetchall()]
+        reasons = [r[0] for r in con.execute("select reason from raw.quarantine").fetchall()]
+    finally:
+        con.close()
+    assert landed == ["u1", "u3"]
+    assert texts[0] == "Аким Баталов открыл школу"  # read as UTF-8, not as Windows-1251
+    assert reasons == ["text is not valid UTF-8"]

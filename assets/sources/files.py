@@ -394,7 +394,15 @@ def decode_bytes(data: bytes, encoding: str | None) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace"), "cp1251"
+        pass
+    # A UTF-8 file with a few broken bytes stays UTF-8: its bad rows are then quarantined as
+    # "text is not valid UTF-8" instead of the whole file turning into Windows-1251 mojibake.
+    lenient = data.decode("utf-8-sig", errors="replace")
+    broken = lenient.count("\ufffd")
+    valid_non_ascii = sum(1 for ch in lenient if ord(ch) > 127) - broken
+    if valid_non_ascii >= 10 * broken:
+        return lenient, "utf-8"
+    return data.decode("cp1251", errors="replace"), "cp1251"
 
 
 def sniff_delimiter(first_line: str, given: str | None) -> str:
