@@ -45,7 +45,7 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
 def _demo_week(source: MentionSourceResource, reference, week_start: date) -> tuple[list[Mention], list[RejectedRow]]:
     from assets.sources.demo import DemoConfig, generate_mentions
 
-    config = DemoConfig(mentions_per_half_year=source.demo_size, seed=source.demo_seed)
+    config = DemoConfig(mentions_per_half_year=source.effective_demo_size(), seed=source.effective_demo_seed())
     first = max(week_start, config.start)
     last = min(week_start + timedelta(days=6), config.end)
     mentions: list[Mention] = []
@@ -91,7 +91,7 @@ def raw_mentions(
     per_week: dict[str, int] = {}
     quarantined_total = 0
     with connect(warehouse.duckdb_path()) as con:
-        kind = mention_source.kind
+        kind = mention_source.effective_kind()
         if kind == "auto":
             kind = "landing" if landing_row_count(con) > 0 else "demo"
         tenures, accounts = load_overrides(con)
@@ -176,11 +176,11 @@ def classified_mentions(
             results = classify_records(
                 mentions,
                 reference,
-                backend=classifier.backend,
+                backend=classifier.effective_backend(),
                 keep_source_labels=True,
                 known_official_texts=[text for _, _, text in previous_official],
             )
-            table = _classified_table(week_start, mentions, results, classifier.backend, CLASSIFIER_VERSION)
+            table = _classified_table(week_start, mentions, results, classifier.effective_backend(), CLASSIFIER_VERSION)
             replace_classified_week(con, week_start, table)
             total += len(mentions)
             attributed += sum(1 for r in results if r.akims)
@@ -189,7 +189,7 @@ def classified_mentions(
         metadata={
             "dagster/row_count": total,
             "attributed_to_an_akim": attributed,
-            "backend": classifier.backend,
+            "backend": classifier.effective_backend(),
             "classifier_version": CLASSIFIER_VERSION,
             "project_version": project_version,
         }

@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.assets import classified_mentions, raw_mentions
 from orchestration.checks import QUALITY_CHECKS
 from orchestration.dbt import akims_dbt_models
+from orchestration.jobs import PIPELINE_JOBS
 from orchestration.rankings import half_year_ranking, weekly_ranking, year_ranking
 from orchestration.reports import REPORT_ASSETS
 from orchestration.resources import build_resources
@@ -30,7 +31,7 @@ ALL_ASSETS = [
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=QUALITY_CHECKS,
-    jobs=[weekly_job, inbox_job],
+    jobs=[weekly_job, inbox_job, *PIPELINE_JOBS],
     schedules=[weekly_schedule],
     sensors=[inbox_sensor],
     resources=build_resources(),

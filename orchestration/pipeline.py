@@ -88,14 +88,19 @@ def _say(message: str, enabled: bool) -> None:
 
 
 def _materialize(
-    selection: Sequence[str] | dg.AssetSelection,
+    job_name: str | Sequence[str] | dg.AssetSelection,
     *,
     keys: Sequence[str] | None,
     stage: str,
     dagster_instance: dg.DagsterInstance,
 ) -> None:
+    """Run one of the code location's jobs in-process, over a range of partitions when given.
+
+    `job_name` may also be an asset selection (for benchmarks and ad-hoc stages): it then runs
+    as an unnamed asset job.
+    """
     from orchestration.checks import QUALITY_CHECKS
-    from orchestration.definitions import ALL_ASSETS
+    from orchestration.definitions import ALL_ASSETS, defs
     from orchestration.resources import build_resources
 
     tags = {LAUNCHED_BY_TAG: "akims-cli", PID_TAG: str(os.getpid())}
@@ -105,15 +110,20 @@ def _materialize(
     log_dir = akims_home() / "logs"
     log_dir.mkdir(exist_ok=True)
     with (log_dir / "pipeline.log").open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = dg.materialize(
-            [*ALL_ASSETS, *QUALITY_CHECKS],
-            selection=selection,
-            resources=build_resources(),
-            instance=dagster_instance,
-            tags=tags,
-            run_config=QUIET,
-            raise_on_error=False,
-        )
+        if isinstance(job_name, str):
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=dagster_instance, tags=tags, run_config=QUIET, raise_on_error=False
+            )
+        else:
+            result = dg.materialize(
+                [*ALL_ASSETS, *QUALITY_CHECKS],
+                selection=job_name,
+                resources=build_resources(),
+                instance=dagster_instance,
+                tags=tags,
+                run_config=QUIET,
+                raise_on_error=False,
+            )
     if not result.success:
         errors = []
         for event in result.all_events:
@@ -135,25 +145,20 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
     weeks = [d.isoformat() for d in weeks_overlapping(first, last)]
     halves = [d.isoformat() for d in half_years_inside(first, last)]
     years = [d.isoformat() for d in years_inside(first, last)]
-    dbt_selection = dg.AssetSelection.groups("reference", "staging", "intermediate", "marts")
-    stages: list[tuple[str, Sequence[str] | dg.AssetSelection, list[str] | None]] = [
-        (
-            f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}",
-            ["raw_mentions", "loaded_weeks", "classified_mentions"],
-            weeks,
-        ),
-        ("dbt build (indicators, rankings, tests)", dbt_selection, None),
-        (f"publish {len(weeks)} weekly ranking(s)", ["weekly_ranking"], weeks),
+    stages: list[tuple[str, str, list[str] | None]] = [
+        (f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}", "load_and_classify_job", weeks),
+        ("dbt build (indicators, rankings, tests)", "dbt_build_job", None),
+        (f"publish {len(weeks)} weekly ranking(s)", "publish_weekly_job", weeks),
     ]
     if halves:
-        stages.append((f"publish half-year ranking(s) {', '.join(halves)}", ["half_year_ranking"], halves))
-        stages.append((f"write half-year report(s) {', '.join(halves)}", ["half_year_report"], halves))
+        stages.append(
+            (f"publish half-year ranking(s) and report(s) {', '.join(halves)}", "publish_half_year_job", halves)
+        )
     if years:
-        stages.append((f"publish year ranking(s) {', '.join(years)}", ["year_ranking"], years))
-        stages.append((f"write year report(s) {', '.join(years)}", ["year_report"], years))
-    for number, (stage, selection, keys) in enumerate(stages, start=1):
+        stages.append((f"publish year ranking(s) and report(s) {', '.join(years)}", "publish_year_job", years))
+    for number, (stage, job_name, keys) in enumerate(stages, start=1):
         started = time.monotonic()
         _say(f"[{number}/{len(stages)}] {stage}", progress)
-        _materialize(selection, keys=keys, stage=stage, dagster_instance=dagster_instance)
+        _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance)
         _say(f"      done in {time.monotonic() - started:.1f} s", progress)
     return {"weeks": weeks, "half_years": halves, "years": years}

@@ -28,16 +28,32 @@ class MentionSourceResource(dg.ConfigurableResource):
     """Where `raw_mentions` takes a week from.
 
     `auto` (default): the landing area when `akims ingest` put anything there, else the
-    embedded demo generator. `demo` and `landing` force one.
+    embedded demo generator. `demo` and `landing` force one. Values left empty are read from
+    the environment when the run starts (AKIMS_SOURCE, AKIMS_DEMO_SIZE, AKIMS_DEMO_SEED), so one
+    loaded code location serves every warehouse folder.
     """
 
-    kind: str = "auto"
-    demo_size: int = 50_000
-    demo_seed: int = 2019
+    kind: str = ""
+    demo_size: int = 0
+    demo_seed: int = 0
+
+    def effective_kind(self) -> str:
+        return self.kind or os.environ.get("AKIMS_SOURCE", "auto")
+
+    def effective_demo_size(self) -> int:
+        return self.demo_size or int(os.environ.get("AKIMS_DEMO_SIZE", "50000"))
+
+    def effective_demo_seed(self) -> int:
+        return self.demo_seed or int(os.environ.get("AKIMS_DEMO_SEED", "2019"))
 
 
 class ClassifierResource(dg.ConfigurableResource):
-    backend: str = "embedded"
+    """The classifier backend: `embedded` (default, offline) or `transformers` (AKIMS_BACKEND)."""
+
+    backend: str = ""
+
+    def effective_backend(self) -> str:
+        return self.backend or os.environ.get("AKIMS_BACKEND", "embedded")
 
 
 def dbt_executable() -> str:
@@ -47,15 +63,11 @@ def dbt_executable() -> str:
 
 
 def build_resources() -> dict[str, object]:
-    home = str(akims_home())
+    """Resources whose settings resolve from the environment at run time (AKIMS_HOME and friends)."""
     return {
-        "warehouse": WarehouseResource(home=home),
-        "mention_source": MentionSourceResource(
-            kind=os.environ.get("AKIMS_SOURCE", "auto"),
-            demo_size=int(os.environ.get("AKIMS_DEMO_SIZE", "50000")),
-            demo_seed=int(os.environ.get("AKIMS_DEMO_SEED", "2019")),
-        ),
-        "classifier": ClassifierResource(backend=os.environ.get("AKIMS_BACKEND", "embedded")),
+        "warehouse": WarehouseResource(),
+        "mention_source": MentionSourceResource(),
+        "classifier": ClassifierResource(),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

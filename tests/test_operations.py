@@ -125,7 +125,7 @@ def test_backfill_equals_single_week_runs(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("AKIMS_DEMO_SIZE", SMALL_DEMO)
     weeks = [week.isoformat() for week in weeks_overlapping(date(2019, 1, 1), date(2019, 6, 30))]
     assert len(weeks) == 26
-    loading = ["raw_mentions", "loaded_weeks", "classified_mentions"]
+    loading = "load_and_classify_job"
 
     monkeypatch.setenv("AKIMS_HOME", str(weeks_backfill))
     pipeline._materialize(loading, keys=weeks, stage="backfill", dagster_instance=pipeline.instance())
