@@ -19,7 +19,14 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.paths import akims_home
-from orchestration.partitions import half_years_inside, weeks_overlapping, years_inside
+from orchestration.partitions import (
+    half_year_partitions,
+    half_years_inside,
+    weekly_partitions,
+    weeks_overlapping,
+    year_partitions,
+    years_inside,
+)
 
 DAGSTER_YAML = (Path(__file__).parent / "dagster.yaml").read_text(encoding="utf-8")
 
@@ -134,6 +141,20 @@ def _materialize(
         raise PipelineError(f"{stage} failed (run {result.run_id}): {detail}")
 
 
+def _existing(partitions: dg.TimeWindowPartitionsDefinition, keys: list[str], what: str, say: bool) -> list[str]:
+    """The keys that are partitions (not before the first week, not a period still under way)."""
+    known = set(partitions.get_partition_keys())
+    kept = [k for k in keys if k in known]
+    skipped = [k for k in keys if k not in known]
+    if skipped:
+        _say(
+            f"note: skipped {len(skipped)} {what}(s) outside the partitions (not finished yet, or before "
+            f"{partitions.start.date()}): {', '.join(skipped)}",
+            say,
+        )
+    return kept
+
+
 def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, list[str]]:
     """Materialise every week overlapping [first, last], then the half-years and years inside it."""
     os.environ["AKIMS_HOME"] = str(akims_home())
@@ -142,9 +163,16 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
     dagster_instance = instance()
     for run_id in release_abandoned_runs(dagster_instance):
         _say(f"note: run {run_id} had been interrupted; marked failed and its pool slot freed", progress)
-    weeks = [d.isoformat() for d in weeks_overlapping(first, last)]
-    halves = [d.isoformat() for d in half_years_inside(first, last)]
-    years = [d.isoformat() for d in years_inside(first, last)]
+    weeks = _existing(weekly_partitions, [d.isoformat() for d in weeks_overlapping(first, last)], "week", progress)
+    halves = _existing(
+        half_year_partitions, [d.isoformat() for d in half_years_inside(first, last)], "half-year", progress
+    )
+    years = _existing(year_partitions, [d.isoformat() for d in years_inside(first, last)], "year", progress)
+    if not weeks:
+        raise PipelineError(
+            f"no complete week between {first} and {last}: weeks run Monday to Sunday (Asia/Almaty), "
+            f"from {weekly_partitions.start.date()} to the last finished week"
+        )
     stages: list[tuple[str, str, list[str] | None]] = [
         (f"load and classify {len(weeks)} week(s) {weeks[0]}..{weeks[-1]}", "load_and_classify_job", weeks),
         ("dbt build (indicators, rankings, tests)", "dbt_build_job", None),
