@@ -19,6 +19,24 @@ from zoneinfo import ZoneInfo
 
 ALMATY = ZoneInfo("Asia/Almaty")
 PLATFORMS = frozenset({"telegram", "vk", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "web", "other"})
+# the mention record's fields, in the contract's order (shared/contracts/mentions.md, section 1)
+CONTRACT_FIELDS = (
+    "id",
+    "platform",
+    "published_at",
+    "author_id",
+    "author_name",
+    "author_followers",
+    "text",
+    "url",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+    "reshare_of",
+    "lang",
+    "sentiment",
+)
 REQUIRED_FIELDS = ("id", "platform", "published_at", "author_id", "text")
 COUNTER_FIELDS = ("likes", "comments", "reposts", "views", "author_followers")
 SENTIMENTS = frozenset({"positive", "negative", "neutral"})

@@ -21,26 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from assets.records import PLATFORMS, REQUIRED_FIELDS, InputError, RejectedRow, read_rows
+from assets.records import CONTRACT_FIELDS, PLATFORMS, REQUIRED_FIELDS, InputError, RejectedRow, read_rows
 from assets.sources.base import Batch, SourceError, batch_from_rows, drop_none
 
-CONTRACT_FIELDS = (
-    "id",
-    "platform",
-    "published_at",
-    "author_id",
-    "author_name",
-    "author_followers",
-    "text",
-    "url",
-    "likes",
-    "comments",
-    "reposts",
-    "views",
-    "reshare_of",
-    "lang",
-    "sentiment",
-)
 FILE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 
 # Platform labels and domains seen in exports -> contract platform.
