@@ -55,3 +55,13 @@
 {% macro year_label(date_expr) -%}
     cast(extract(year from {{ date_expr }}) as varchar)
 {%- endmacro %}
+
+{#- This warehouse's override of a reference table (`overrides.<identifier>`, written by
+    `akims ingest/run --tenures/--official-accounts`), or none when it has none. Only at run
+    time: at parse time there is no database to ask. -#}
+{% macro warehouse_override(identifier) -%}
+    {%- if execute -%}
+        {{ return(adapter.get_relation(database=target.database, schema='overrides', identifier=identifier)) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}

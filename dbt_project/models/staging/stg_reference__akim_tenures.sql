@@ -1,9 +1,6 @@
 {#- The warehouse's own roster (overrides.akim_tenures, written by `akims ingest/run --tenures`)
     replaces the seed when that table exists. The seed is always ref()'d so lineage and parse work. -#}
-{%- set override = none -%}
-{%- if execute -%}
-    {%- set override = adapter.get_relation(database=target.database, schema='overrides', identifier='akim_tenures') -%}
-{%- endif -%}
+{%- set override = warehouse_override('akim_tenures') -%}
 
 with seed as (
 

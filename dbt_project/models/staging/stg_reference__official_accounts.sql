@@ -1,9 +1,6 @@
 {#- The warehouse's own registry (overrides.official_accounts, written by `--official-accounts`)
     replaces the seed when that table exists. The seed is always ref()'d so lineage and parse work. -#}
-{%- set override = none -%}
-{%- if execute -%}
-    {%- set override = adapter.get_relation(database=target.database, schema='overrides', identifier='official_accounts') -%}
-{%- endif -%}
+{%- set override = warehouse_override('official_accounts') -%}
 
 with seed as (
 
