@@ -10,6 +10,10 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 
+class SettingError(ValueError):
+    """An AKIMS_* environment setting has a value the program cannot use; the message says which."""
+
+
 def akims_home() -> Path:
     """The warehouse folder: `$AKIMS_HOME`, default the project's `data/`."""
     home = Path(os.environ.get("AKIMS_HOME") or PROJECT_ROOT / "data").expanduser().resolve()

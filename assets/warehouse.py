@@ -8,6 +8,8 @@ the previous state; a re-run leaves the same rows.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -17,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from assets.paths import warehouse_path
+from assets.paths import SettingError, warehouse_path
 from assets.records import Mention, RejectedRow
 
 DDL = """
@@ -82,13 +84,26 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+DEFAULT_MEMORY_LIMIT = "1500MB"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory cap for this process (`AKIMS_DUCKDB_MEMORY_LIMIT`, e.g. "1500MB", "4GB").
+    Past it DuckDB spills to disk instead of growing: its default, 80 % of RAM, would let one
+    big join take the machine."""
+    value = os.environ.get("AKIMS_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", value, flags=re.IGNORECASE):
+        raise SettingError(f"AKIMS_DUCKDB_MEMORY_LIMIT must be a size such as 1500MB or 4GB, got {value!r}")
+    return value
+
+
 @contextmanager
 def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection to the warehouse file (created with its tables if new)."""
     target = path or warehouse_path()
     if read_only and not target.exists():
         raise FileNotFoundError(f"no warehouse at {target}: run `akims demo` or `akims run` first")
-    con = duckdb.connect(str(target), read_only=read_only)
+    con = duckdb.connect(str(target), read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
     try:
         if not read_only:
             ensure_tables(con)
@@ -173,14 +188,20 @@ def quarantine_rows(
 def replace_week(
     con: duckdb.DuckDBPyConnection,
     week_start: date,
-    mentions: Sequence[Mention],
+    mentions: Sequence[Mention] | pa.Table,
     rejected: Sequence[RejectedRow],
     *,
     source: str,
     keep_source_label: bool = False,
 ) -> None:
-    """Replace one week of raw mentions (and its quarantine rows) in one transaction."""
-    table = mentions_table(mentions, source=source, keep_source_label=keep_source_label)
+    """Replace one week of raw mentions (and its quarantine rows) in one transaction.
+
+    `mentions` are records, or the Arrow table `mentions_table` made of them."""
+    table = (
+        mentions
+        if isinstance(mentions, pa.Table)
+        else mentions_table(mentions, source=source, keep_source_label=keep_source_label)
+    )
     con.execute("begin transaction")
     try:
         con.execute("delete from raw.mentions where week_start = ?", [week_start])
@@ -192,33 +213,58 @@ def replace_week(
         quarantined = quarantine_rows(con, rejected, source=source, week_start=week_start)
         con.execute(
             "insert into raw.loaded_weeks values (?, ?, ?, ?, ?)",
-            [week_start, source, len(mentions), quarantined, now_utc()],
+            [week_start, source, table.num_rows, quarantined, now_utc()],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def copy_landing_weeks(con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) -> dict[date, tuple[int, int]]:
+    """Replace the raw mentions of these weeks with the landing area's rows of them, in one
+    transaction and one pass over the landing table. Returns (mentions, quarantined) per week."""
+    wanted = sorted(set(weeks))
+    con.execute("begin transaction")
+    try:
+        con.execute("create or replace temp table copy_weeks as select unnest(?::date[]) as week_start", [wanted])
+        con.execute("delete from raw.mentions where week_start in (select week_start from copy_weeks)")
+        con.execute("delete from raw.loaded_weeks where week_start in (select week_start from copy_weeks)")
+        con.execute(
+            "insert into raw.mentions select * from landing.mentions "
+            "where week_start in (select week_start from copy_weeks)"
+        )
+        rows = con.execute(
+            """
+            with counts as (
+                select week_start, count(*) as mentions from raw.mentions
+                where week_start in (select week_start from copy_weeks) group by week_start
+            ),
+            held as (
+                select week_start, count(*) as quarantined from raw.quarantine
+                where source <> 'demo' and week_start in (select week_start from copy_weeks) group by week_start
+            )
+            select w.week_start, coalesce(c.mentions, 0), coalesce(h.quarantined, 0)
+            from copy_weeks w left join counts c using (week_start) left join held h using (week_start)
+            order by w.week_start
+            """
+        ).fetchall()
+        loaded_at = now_utc()
+        con.executemany(
+            "insert into raw.loaded_weeks values (?, 'landing', ?, ?, ?)",
+            [(week, count, quarantined, loaded_at) for week, count, quarantined in rows],
+        )
+        con.execute("drop table copy_weeks")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return {week: (int(count), int(quarantined)) for week, count, quarantined in rows}
 
 
 def copy_landing_week(con: duckdb.DuckDBPyConnection, week_start: date) -> tuple[int, int]:
     """Replace one week of raw mentions with the landing area's rows of that week."""
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from raw.mentions where week_start = ?", [week_start])
-        con.execute("delete from raw.loaded_weeks where week_start = ?", [week_start])
-        con.execute("insert into raw.mentions select * from landing.mentions where week_start = ?", [week_start])
-        (count,) = con.execute("select count(*) from raw.mentions where week_start = ?", [week_start]).fetchone()
-        (quarantined,) = con.execute(
-            "select count(*) from raw.quarantine where week_start = ? and source <> 'demo'", [week_start]
-        ).fetchone()
-        con.execute(
-            "insert into raw.loaded_weeks values (?, 'landing', ?, ?, ?)", [week_start, count, quarantined, now_utc()]
-        )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return count, quarantined
+    return copy_landing_weeks(con, [week_start])[week_start]
 
 
 def landing_row_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -280,6 +326,16 @@ def land_mentions(
               and coalesce(l.reshare_of, '') = coalesce(b.reshare_of, '')
             """
         ).fetchone()
+        # the same post twice in the batch (not landed before): the second copy is already loaded too
+        (repeated,) = con.execute(
+            """
+            select count(*) from batch b
+            join batch first on first.platform = b.platform and first.id = b.id and first.batch_rank = 1
+            anti join landing.mentions l on l.platform = b.platform and l.id = b.id
+            where b.batch_rank > 1 and first.published_at = b.published_at and first.author_id = b.author_id
+              and first.text = b.text and coalesce(first.reshare_of, '') = coalesce(b.reshare_of, '')
+            """
+        ).fetchone()
         con.execute(
             """
             update landing.mentions l set likes = b.likes, comments = b.comments, reposts = b.reposts,
@@ -312,7 +368,7 @@ def land_mentions(
     return {
         "read": len(mentions) + len(rejected),
         "added": int(after - before),
-        "already_loaded": int(already),
+        "already_loaded": int(already + repeated),
         "quarantined": quarantined,
     }
 
@@ -333,50 +389,31 @@ def replace_overrides(
         raise
 
 
+WEEK_ROWS_QUERY = """
+    select id, platform, published_at, published_utc, local_date, author_id, text, author_name,
+           author_followers, url, likes, comments, reposts, views, reshare_of, lang,
+           case when keep_source_label then source_sentiment end as sentiment
+    from raw.mentions where week_start = ? order by published_utc, platform, id
+"""
+
+
+def read_week_rows(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tuple[Any, ...]]:
+    """The raw mentions of one week as tuples, in `assets.weekly.CLASSIFIER_COLUMNS` order."""
+    return con.execute(WEEK_ROWS_QUERY, [week_start]).fetchall()
+
+
 def read_week_mentions(con: duckdb.DuckDBPyConnection, week_start: date) -> list[Mention]:
     """The raw mentions of one week, as records for the classifier."""
-    rows = con.execute(
-        """
-        select id, platform, published_at, published_utc, local_date, author_id, text, author_name,
-               author_followers, url, likes, comments, reposts, views, reshare_of, lang,
-               case when keep_source_label then source_sentiment end as sentiment
-        from raw.mentions where week_start = ? order by published_utc, platform, id
-        """,
-        [week_start],
-    ).fetchall()
-    return [
-        Mention(
-            id=r[0],
-            platform=r[1],
-            published_at=r[2],
-            published_utc=r[3],
-            local_date=r[4],
-            author_id=r[5],
-            text=r[6],
-            author_name=r[7],
-            author_followers=r[8],
-            url=r[9],
-            likes=r[10],
-            comments=r[11],
-            reposts=r[12],
-            views=r[13],
-            reshare_of=r[14],
-            lang=r[15],
-            sentiment=r[16],
-        )
-        for r in rows
-    ]
+    from assets.weekly import mentions_of_rows
+
+    return mentions_of_rows(read_week_rows(con, week_start))
 
 
-def official_texts_before(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tuple[str, str, str]]:
-    """(platform, id, text) of last week's posts by officially classified authors, for near-copy checks."""
+def posts_of_week(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tuple[str, str, str | None, str]]:
+    """(platform, author_id, author_name, text) of one week's raw mentions: the classifier picks
+    the official ones out of the week before the one it classifies (near copies of them)."""
     return con.execute(
-        """
-        select m.platform, m.id, m.text from raw.mentions m
-        join raw.classified_mentions c using (platform, id)
-        where c.author_type = 'official' and m.week_start = ? - interval 7 day
-        """,
-        [week_start],
+        "select platform, author_id, author_name, text from raw.mentions where week_start = ?", [week_start]
     ).fetchall()
 
 

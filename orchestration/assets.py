@@ -1,28 +1,25 @@
 """Python assets: fetch a week of mentions, classify it, publish the period rankings."""
 
-import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import dagster as dg
-import pyarrow as pa
 
 from assets import __version__ as project_version
 from assets import progress
+from assets.parallel import map_in_order
 from assets.quality.store import quarantine_counts
-from assets.records import Mention, RejectedRow, validate
-from assets.reference import load_reference
 from assets.warehouse import (
     connect,
-    copy_landing_week,
+    copy_landing_weeks,
     landing_row_count,
     load_overrides,
-    now_utc,
-    official_texts_before,
-    read_week_mentions,
+    posts_of_week,
+    read_week_rows,
     replace_classified_week,
     replace_week,
 )
+from assets.weekly import ClassifyWeek, DemoWeek, classify_week, demo_week
 from orchestration.partitions import (
     week_label,
     weekly_partitions,
@@ -40,22 +37,6 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
         weeks.append(first)
         first += timedelta(days=7)
     return weeks
-
-
-def _demo_week(source: MentionSourceResource, reference, week_start: date) -> tuple[list[Mention], list[RejectedRow]]:
-    from assets.sources.demo import DemoConfig, generate_mentions
-
-    config = DemoConfig(mentions_per_half_year=source.effective_demo_size(), seed=source.effective_demo_seed())
-    first = max(week_start, config.start)
-    last = min(week_start + timedelta(days=6), config.end)
-    mentions: list[Mention] = []
-    rejected: list[RejectedRow] = []
-    if first > last:
-        return mentions, rejected
-    for row in generate_mentions(config, reference, first, last):
-        record = validate(row)
-        (rejected if isinstance(record, RejectedRow) else mentions).append(record)
-    return mentions, rejected
 
 
 @dg.multi_asset(
@@ -94,20 +75,26 @@ def raw_mentions(
         kind = mention_source.effective_kind()
         if kind == "auto":
             kind = "landing" if landing_row_count(con) > 0 else "demo"
-        tenures, accounts = load_overrides(con)
-        reference = load_reference(tenures, accounts)
-        for number, week_start in enumerate(weeks, start=1):
-            if kind == "landing":
-                count, quarantined = copy_landing_week(con, week_start)
-            elif kind == "demo":
-                mentions, rejected = _demo_week(mention_source, reference, week_start)
-                replace_week(con, week_start, mentions, rejected, source="demo")
-                count, quarantined = len(mentions), len(rejected)
-            else:
-                raise dg.Failure(f"unknown mention source {kind!r}: use auto, demo or landing")
-            per_week[week_label(week_start)] = count
-            quarantined_total += quarantined
-            progress.report(f"loaded {week_label(week_start)}: {count} mentions ({number}/{len(weeks)})")
+        if kind == "landing":
+            for number, (week_start, (count, quarantined)) in enumerate(
+                copy_landing_weeks(con, weeks).items(), start=1
+            ):
+                per_week[week_label(week_start)] = count
+                quarantined_total += quarantined
+                progress.report(f"loaded {week_label(week_start)}: {count} mentions ({number}/{len(weeks)})")
+        elif kind == "demo":
+            overrides = load_overrides(con)
+            size, seed = mention_source.effective_demo_size(), mention_source.effective_demo_seed()
+            jobs = (DemoWeek(week_start, size, seed, overrides) for week_start in weeks)
+            for number, week in enumerate(map_in_order(demo_week, jobs, count=len(weeks)), start=1):
+                replace_week(con, week.week_start, week.mentions, week.rejected, source="demo")
+                per_week[week_label(week.week_start)] = week.mentions.num_rows
+                quarantined_total += len(week.rejected)
+                progress.report(
+                    f"loaded {week_label(week.week_start)}: {week.mentions.num_rows} mentions ({number}/{len(weeks)})"
+                )
+        else:
+            raise dg.Failure(f"unknown mention source {kind!r}: use auto, demo or landing")
         by_reason = quarantine_counts(con, weeks)
     yield dg.MaterializeResult(asset_key="loaded_weeks", metadata={"weeks": len(weeks)})
     yield dg.MaterializeResult(
@@ -120,28 +107,6 @@ def raw_mentions(
             "quarantined_by_reason": dg.MetadataValue.json(by_reason),
             "mentions_per_week": dg.MetadataValue.json(per_week),
         },
-    )
-
-
-def _classified_table(week_start: date, mentions: list[Mention], results, backend: str, version: str) -> pa.Table:
-    classified_at = now_utc()
-    return pa.table(
-        {
-            "platform": [m.platform for m in mentions],
-            "id": [m.id for m in mentions],
-            "week_start": pa.array([week_start] * len(mentions), pa.date32()),
-            "akims": pa.array([list(r.akims) for r in results], pa.list_(pa.string())),
-            "sentiment": [r.sentiment for r in results],
-            "sentiment_score": pa.array([float(r.sentiment_score) for r in results], pa.float64()),
-            "sentiment_origin": ["source" if m.sentiment is not None else "classifier" for m in mentions],
-            "author_type": [r.author_type for r in results],
-            "official_reshare": pa.array([bool(r.official_reshare) for r in results], pa.bool_()),
-            "lang": [r.lang for r in results],
-            "classifier_backend": [backend] * len(mentions),
-            "classifier_version": [version] * len(mentions),
-            "evidence": [json.dumps(r.evidence, ensure_ascii=False) for r in results],
-            "classified_at": pa.array([classified_at] * len(mentions), pa.timestamp("us")),
-        }
     )
 
 
@@ -162,34 +127,37 @@ def _classified_table(week_start: date, mentions: list[Mention], results, backen
 def classified_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, classifier: ClassifierResource
 ) -> dg.MaterializeResult:
-    from assets.classification import CLASSIFIER_VERSION, classify_records
+    from assets.classification import CLASSIFIER_VERSION
 
     weeks = _weeks(context)
+    backend = classifier.effective_backend()
     total = 0
     attributed = 0
     with connect(warehouse.duckdb_path()) as con:
-        tenures, accounts = load_overrides(con)
-        reference = load_reference(tenures, accounts)
-        for number, week_start in enumerate(weeks, start=1):
-            mentions = read_week_mentions(con, week_start)
-            previous_official = official_texts_before(con, week_start)
-            results = classify_records(
-                mentions,
-                reference,
-                backend=classifier.effective_backend(),
-                keep_source_labels=True,
-                known_official_texts=[text for _, _, text in previous_official],
+        overrides = load_overrides(con)
+
+        def jobs() -> Iterator[ClassifyWeek]:
+            # read lazily: map_in_order asks for the next week only when a worker can take it
+            previous = posts_of_week(con, weeks[0] - timedelta(days=7))
+            for week_start in weeks:
+                rows = read_week_rows(con, week_start)
+                yield ClassifyWeek(week_start, rows, previous, backend, overrides)
+                previous = [(r[1], r[5], r[7], r[6]) for r in rows]  # platform, author_id, author_name, text
+
+        # model backends hold a model per process: classify those in this process only
+        workers = None if backend == "embedded" else 1
+        for number, week in enumerate(map_in_order(classify_week, jobs(), count=len(weeks), workers=workers), 1):
+            replace_classified_week(con, week.week_start, week.table)
+            total += week.table.num_rows
+            attributed += week.attributed
+            progress.report(
+                f"classified {week_label(week.week_start)}: {week.table.num_rows} mentions ({number}/{len(weeks)})"
             )
-            table = _classified_table(week_start, mentions, results, classifier.effective_backend(), CLASSIFIER_VERSION)
-            replace_classified_week(con, week_start, table)
-            total += len(mentions)
-            attributed += sum(1 for r in results if r.akims)
-            progress.report(f"classified {week_label(week_start)}: {len(mentions)} mentions ({number}/{len(weeks)})")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": total,
             "attributed_to_an_akim": attributed,
-            "backend": classifier.effective_backend(),
+            "backend": backend,
             "classifier_version": CLASSIFIER_VERSION,
             "project_version": project_version,
         }

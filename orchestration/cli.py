@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assets.paths import SettingError
+
 EXIT_USAGE = 2
 # commands that write the warehouse: one at a time per AKIMS_HOME
 WRITING_COMMANDS = frozenset({"ingest", "run", "demo"})
@@ -442,6 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return int(args.func(args) or 0)
         return int(args.func(args) or 0)
     except UsageError as exc:
+        return _fail(str(exc))
+    except SettingError as exc:
         return _fail(str(exc))
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: stop quietly, without a flush error at exit

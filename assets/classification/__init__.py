@@ -322,3 +322,20 @@ def _classifier(reference: Reference, backend: str, factory: Callable[[], ToneMo
         # keeps loaded models, so this is cheap and a changed setting takes effect
         hit.tone_model = factory()
     return hit
+
+
+def official_texts(
+    posts: Iterable[tuple[str, str, str | None, str]], reference: Reference, backend: str = "embedded"
+) -> list[str]:
+    """The texts of those (platform, author_id, author_name, text) posts whose author the
+    classifier takes for official: the `known_official_texts` of the week that follows them."""
+    factory = TONE_BACKENDS.get(backend)
+    if factory is None:
+        known = ", ".join(sorted(TONE_BACKENDS))
+        raise ValueError(f"unknown classifier backend {backend!r}; known backends: {known}")
+    authors = _classifier(reference, backend, factory).authors
+    return [
+        text
+        for platform, author_id, name, text in posts
+        if authors.classify(platform, author_id, name).kind == "official"
+    ]

@@ -1,0 +1,74 @@
+"""Spread independent weekly work over worker processes, results back in order.
+
+The CPU-heavy part of a backfill (generating demo weeks, classifying weeks) is pure Python,
+so threads would not help; each week goes to a worker process instead. The parent keeps the
+one DuckDB connection (the file has one writer) and writes each result as it arrives, in
+week order, while the workers go on with the next weeks. At most `2 x workers` weeks are in
+flight, so memory stays bounded by a few weeks whatever the range.
+
+Workers are started with "spawn" (a fresh interpreter): the parent may hold threads (Dagster,
+DuckDB) that a fork would copy in an undefined state. `AKIMS_WORKERS` sets how many; the
+default is the number of CPUs the process may use. One item, or one worker, runs in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+from assets.paths import SettingError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def worker_count(items: int | None = None) -> int:
+    """How many worker processes to use: AKIMS_WORKERS, else the CPUs available, at most `items`."""
+    raw = os.environ.get("AKIMS_WORKERS", "").strip()
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            raise SettingError(f"AKIMS_WORKERS must be a whole number >= 1, got {raw!r}") from None
+        if wanted < 1:
+            raise SettingError(f"AKIMS_WORKERS must be a whole number >= 1, got {raw!r}")
+    else:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(wanted, items)) if items is not None else max(1, wanted)
+
+
+def map_in_order(
+    work: Callable[[Item], Result], items: Iterable[Item], *, count: int, workers: int | None = None
+) -> Iterator[Result]:
+    """`work(item)` for every item, yielded in the items' order, computed by worker processes.
+
+    `work` must be a module-level function and items/results picklable. `count` is the number
+    of items (to size the pool). A worker's exception is raised here, at its item.
+    """
+    workers = worker_count(count) if workers is None else max(1, min(workers, count))
+    if workers == 1:
+        for item in items:
+            yield work(item)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: deque[Future[Result]] = deque()
+    try:
+        source = iter(items)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < 2 * workers:
+                try:
+                    pending.append(pool.submit(work, next(source)))
+                except StopIteration:
+                    exhausted = True
+            if not pending:
+                return
+            yield pending.popleft().result()
+    finally:
+        # on an error (or the caller stopping early) the weeks not started yet are dropped
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,173 @@
+"""One week's CPU-heavy work, as module-level functions a worker process can run.
+
+`demo_week` generates a week of the embedded demo; `classify_week` classifies a week of raw
+mentions. Both take and return plain picklable values (the rows in, an Arrow table out), so
+`assets.parallel.map_in_order` can spread the weeks of a backfill over processes while the
+parent, the single DuckDB writer, stores each finished week. A worker keeps its reference
+data and classifier between weeks, so its caches stay warm over a long backfill.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from assets.records import Mention, RejectedRow, validate
+from assets.reference import OfficialAccount, Reference, Tenure, load_reference
+
+# the columns of raw.mentions a classifier reads, in this order (see assets.warehouse.read_week_rows)
+CLASSIFIER_COLUMNS = (
+    "id",
+    "platform",
+    "published_at",
+    "published_utc",
+    "local_date",
+    "author_id",
+    "text",
+    "author_name",
+    "author_followers",
+    "url",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+    "reshare_of",
+    "lang",
+    "sentiment",
+)
+
+Overrides = tuple[tuple[Tenure, ...] | None, tuple[OfficialAccount, ...] | None]
+
+_REFERENCE: tuple[Overrides, Reference] | None = None
+
+
+def reference_for(overrides: Overrides) -> Reference:
+    """The reference data with this warehouse's overrides, built once per process."""
+    global _REFERENCE
+    if _REFERENCE is None or _REFERENCE[0] != overrides:
+        _REFERENCE = (overrides, load_reference(*overrides))
+    return _REFERENCE[1]
+
+
+@dataclass(frozen=True)
+class DemoWeek:
+    week_start: date
+    size: int
+    seed: int
+    overrides: Overrides
+
+
+@dataclass(frozen=True)
+class GeneratedWeek:
+    week_start: date
+    mentions: pa.Table
+    rejected: list[RejectedRow]
+
+
+def demo_week(job: DemoWeek) -> GeneratedWeek:
+    """The demo generator's mentions of one week (Monday..Sunday, clipped to the demo's span)."""
+    from assets.sources.demo import DemoConfig, generate_mentions
+    from assets.warehouse import mentions_table
+
+    config = DemoConfig(mentions_per_half_year=job.size, seed=job.seed)
+    first = max(job.week_start, config.start)
+    last = min(job.week_start + timedelta(days=6), config.end)
+    mentions: list[Mention] = []
+    rejected: list[RejectedRow] = []
+    if first <= last:
+        for row in generate_mentions(config, reference_for(job.overrides), first, last):
+            record = validate(row)
+            (rejected if isinstance(record, RejectedRow) else mentions).append(record)
+    table = mentions_table(mentions, source="demo", keep_source_label=False)
+    return GeneratedWeek(job.week_start, table, rejected)
+
+
+@dataclass(frozen=True)
+class ClassifyWeek:
+    week_start: date
+    rows: list[tuple[Any, ...]]
+    """the week's raw mentions, CLASSIFIER_COLUMNS in order"""
+    previous_posts: list[tuple[str, str, str | None, str]]
+    """(platform, author_id, author_name, text) of the week before, for near copies of its official posts"""
+    backend: str
+    overrides: Overrides
+
+
+@dataclass(frozen=True)
+class ClassifiedWeek:
+    week_start: date
+    table: pa.Table
+    attributed: int
+
+
+def mentions_of_rows(rows: Sequence[tuple[Any, ...]]) -> list[Mention]:
+    return [Mention(**dict(zip(CLASSIFIER_COLUMNS, r, strict=True))) for r in rows]
+
+
+def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
+    """Classify one week; the previous week's official posts count as known official texts."""
+    from assets.classification import CLASSIFIER_VERSION, classify_records, official_texts
+
+    reference = reference_for(job.overrides)
+    mentions = mentions_of_rows(job.rows)
+    results = classify_records(
+        mentions,
+        reference,
+        backend=job.backend,
+        keep_source_labels=True,
+        known_official_texts=official_texts(job.previous_posts, reference, job.backend),
+    )
+    table = classified_table(job.week_start, mentions, results, job.backend, CLASSIFIER_VERSION)
+    return ClassifiedWeek(job.week_start, table, sum(1 for r in results if r.akims))
+
+
+CLASSIFIED_SCHEMA = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("id", pa.string()),
+        ("week_start", pa.date32()),
+        ("akims", pa.list_(pa.string())),
+        ("sentiment", pa.string()),
+        ("sentiment_score", pa.float64()),
+        ("sentiment_origin", pa.string()),
+        ("author_type", pa.string()),
+        ("official_reshare", pa.bool_()),
+        ("lang", pa.string()),
+        ("classifier_backend", pa.string()),
+        ("classifier_version", pa.string()),
+        ("evidence", pa.string()),
+        ("classified_at", pa.timestamp("us")),
+    ]
+)
+
+
+def classified_table(week_start: date, mentions: Sequence[Mention], results, backend: str, version: str) -> pa.Table:
+    """The rows of raw.classified_mentions for one classified week."""
+    from assets.warehouse import now_utc
+
+    n = len(mentions)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return pa.table(
+        {
+            "platform": [m.platform for m in mentions],
+            "id": [m.id for m in mentions],
+            "week_start": pa.repeat(pa.scalar(week_start, pa.date32()), n),
+            "akims": [list(r.akims) for r in results],
+            "sentiment": [r.sentiment for r in results],
+            "sentiment_score": [float(r.sentiment_score) for r in results],
+            "sentiment_origin": ["source" if m.sentiment is not None else "classifier" for m in mentions],
+            "author_type": [r.author_type for r in results],
+            "official_reshare": [bool(r.official_reshare) for r in results],
+            "lang": [r.lang for r in results],
+            "classifier_backend": pa.repeat(pa.scalar(backend), n),
+            "classifier_version": pa.repeat(pa.scalar(version), n),
+            "evidence": [dumps(r.evidence) for r in results],
+            "classified_at": pa.repeat(pa.scalar(now_utc(), pa.timestamp("us")), n),
+        },
+        schema=CLASSIFIED_SCHEMA,
+    )
