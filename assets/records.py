@@ -211,10 +211,11 @@ def read_rows(path: str | Path) -> Iterator[dict[str, Any] | RejectedRow]:
         try:
             import pyarrow.parquet as pq
 
-            table = pq.read_table(path)
+            parquet = pq.ParquetFile(path)
         except Exception as exc:
             raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
-        yield from table.to_pylist()
+        for batch in parquet.iter_batches(batch_size=10_000):  # a batch at a time: memory stays flat
+            yield from batch.to_pylist()
     else:
         raise InputError(f"{path}: unknown format {suffix or '(no extension)'}; use .jsonl, .csv or .parquet")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -234,3 +236,64 @@ def test_utf8_csv_with_a_broken_row_quarantines_only_that_row(akims_home: Path, 
     assert landed == ["u1", "u3"]
     assert texts[0] == "Аким Баталов открыл школу"  # read as UTF-8, not as Windows-1251
     assert reasons == ["text is not valid UTF-8"]
+
+
+def _landed(home: Path) -> dict[str, list]:
+    """The landing area, quarantine and file ledger, without the times things were loaded."""
+    tables = _tables(home)
+    tables["landing"] = sorted(row[:-1] for row in tables["landing"])  # loaded_at is the last column
+    tables["quarantine"] = sorted(
+        (source, reason, sorted((k, str(v)) for k, v in json.loads(row).items() if k != "loaded_at"))
+        for source, reason, row in tables["quarantine"]
+    )
+    return tables
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
+def test_a_big_file_lands_in_chunks_exactly_as_in_one_piece(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Files are validated and landed CHUNK_ROWS rows at a time (memory stays flat): the landing
+    area, the quarantine and the counts come out as if the file had been one batch, even with
+    duplicates and bad rows on both sides of a chunk boundary."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import assets.sources.files as files
+
+    rows = [
+        {
+            "id": f"p{n}",
+            "platform": "vk",
+            "published_at": f"2019-03-0{4 + n % 3}T1{n % 10}:00:00+06:00",
+            "author_id": f"a{n % 5}",
+            "text": f"Аким Баталов, пост {n}",
+            "likes": str(n),
+        }
+        for n in range(23)
+    ]
+    rows[5] = {**rows[5], "likes": "-1"}  # negative counter: quarantined
+    rows.insert(9, dict(rows[2]))  # the same post twice, 7 rows apart: counted once
+    rows.insert(15, {**rows[3], "text": "другой текст"})  # same id, other content: quarantined
+    path = tmp_path / f"export.{suffix}"
+    if suffix == "jsonl":
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    elif suffix == "csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    landed, reports = [], []
+    for chunk in (1000, 4):
+        home = tmp_path / f"home-{chunk}"
+        monkeypatch.setenv("AKIMS_HOME", str(home))
+        monkeypatch.setattr(files, "CHUNK_ROWS", chunk)
+        assert main(["ingest", str(path)]) == 0
+        reports.append(capsys.readouterr().err.strip().split(": ", 1)[1])
+        landed.append(_landed(home))
+    for key in landed[0]:
+        assert landed[0][key] == landed[1][key], (key, landed[0][key], landed[1][key])
+    assert len(landed[0]["landing"]) == 22 and len(landed[0]["quarantine"]) == 2
+    assert reports[0] == reports[1] == "25 read, 22 added, 1 already loaded, 2 quarantined"

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -417,38 +418,72 @@ def csv_rows(path: Path, mapping: ColumnMapping | None) -> tuple[list[str], Iter
     return headers, rows()
 
 
+CHUNK_ROWS = 50_000
+"""rows validated and landed at a time: a file of any size is read in batches of this many"""
+
+
 def read_file(path: str | Path, mapping: ColumnMapping | None = None, *, source: str = "files") -> Batch:
     """One export file as a batch. SourceError (one line) when the file cannot be read at all."""
+    whole: Batch | None = None
+    for chunk in read_file_chunks(path, mapping, source=source):
+        if whole is None:
+            whole = chunk
+        else:
+            whole.extend(chunk)
+    assert whole is not None  # read_file_chunks yields at least one batch
+    return whole
+
+
+def read_file_chunks(
+    path: str | Path, mapping: ColumnMapping | None = None, *, source: str = "files", chunk_rows: int | None = None
+) -> Iterator[Batch]:
+    """One export file as consecutive batches of at most `chunk_rows` rows (at least one batch,
+    perhaps empty), so memory does not grow with the file. JSON Lines and CSV rows stream from
+    disk; a Parquet file is read a row group at a time. SourceError when the file cannot be
+    read at all (raised before the first batch)."""
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix not in (*FILE_SUFFIXES, ".json"):  # .json read as JSON Lines, as `akims classify` does
         raise SourceError(f"{path}: unknown format {suffix or '(no extension)'}; use .csv, .jsonl or .parquet")
-    rejected: list[RejectedRow] = []
     if suffix == ".csv":
-        headers, rows = csv_rows(path, mapping)
-        raw_rows: list[dict[str, Any]] = list(rows)
+        headers, items = csv_rows(path, mapping)
+        rows: Iterator[dict[str, Any] | RejectedRow] = iter(items)
+        head = list(islice(rows, 50))
     else:
-        try:
-            items = list(read_rows(path))
-        except InputError as exc:
-            raise SourceError(str(exc)) from exc
-        raw_rows = [r for r in items if isinstance(r, dict)]
-        rejected = [r for r in items if isinstance(r, RejectedRow)]
-        headers = list(dict.fromkeys(k for r in raw_rows[:50] for k in r))
+        rows = _checked(read_rows(path))
+        head = list(islice(rows, 50))
+        headers = list(dict.fromkeys(k for r in head if isinstance(r, dict) for k in r))
+    rows = chain(head, rows)
     chosen = mapping
     if chosen is None:
-        if not raw_rows:
+        if not any(isinstance(r, dict) for r in head):
             chosen = IDENTITY
         else:
             try:
                 chosen = detect_mapping(headers)
             except SourceError as exc:
                 raise SourceError(f"{path}: {exc}") from exc
-    batch = batch_from_rows(source, str(path), (map_row(r, chosen) for r in raw_rows))
-    batch.rejected[:0] = rejected
-    return batch
+    size = chunk_rows or CHUNK_ROWS
+    first = True
+    while True:
+        part = list(islice(rows, size))
+        if not part and not first:
+            return
+        first = False
+        yield batch_from_rows(
+            source, str(path), (r if isinstance(r, RejectedRow) else map_row(r, chosen) for r in part)
+        )
+        if len(part) < size:
+            return
+
+
+def _checked(rows: Iterator[dict[str, Any] | RejectedRow]) -> Iterator[dict[str, Any] | RejectedRow]:
+    try:
+        yield from rows
+    except InputError as exc:
+        raise SourceError(str(exc)) from exc
 
 
 def files_in(path: str | Path) -> list[Path]:

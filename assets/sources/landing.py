@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,14 @@ def forget_repeated_quarantine(con: duckdb.DuckDBPyConnection, source: str, sinc
     return len(repeated)
 
 
-def land_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, keep_source_label: bool = False) -> dict[str, int]:
-    """Land a batch; counts read / added / already_loaded / quarantined / skipped."""
-    started = now_utc()
+def land_batch(
+    con: duckdb.DuckDBPyConnection, batch: Batch, *, keep_source_label: bool = False, since: datetime | None = None
+) -> dict[str, int]:
+    """Land a batch; counts read / added / already_loaded / quarantined / skipped.
+
+    `since`: when the load this batch belongs to began (a file landed in chunks): bad rows
+    repeating one quarantined before then are not counted again."""
+    started = since or now_utc()
     counts = land_mentions(
         con, batch.mentions, batch.rejected, source=batch.source, keep_source_label=keep_source_label
     )
@@ -94,16 +100,24 @@ def land_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, keep_source_labe
     return counts
 
 
-def record_file(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, batch: Batch, counts: dict[str, Any]) -> None:
+def record_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    source: str,
+    weeks: Sequence[date],
+    counts: dict[str, Any],
+) -> None:
+    """The file is landed: note it in the ledger, so the same bytes are not loaded twice."""
     ensure_ledger(con)
     con.execute(
         "insert into landing.source_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             sha256,
-            batch.source,
+            source,
             path.name,
             path.stat().st_size,
-            ",".join(w.isoformat() for w in batch.weeks()),
+            ",".join(w.isoformat() for w in weeks),
             counts["read"],
             counts["added"],
             counts["already_loaded"],

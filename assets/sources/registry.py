@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,9 @@ from typing import Any
 import duckdb
 
 from assets.sources.base import SOURCES, Batch, SourceError
-from assets.sources.files import ColumnMapping, files_in, read_file
+from assets.sources.files import ColumnMapping, files_in, read_file, read_file_chunks
 from assets.sources.landing import fingerprint, land_batch, loaded_file, record_file
+from assets.warehouse import now_utc
 
 FETCHED = ("vk", "hf")  # sources read over a date range rather than from files
 
@@ -72,6 +73,14 @@ def read_path(source: str, path: Path, *, mapping: ColumnMapping | None = None) 
     raise SourceError(f"--source {source} reads no files; give --from and --to")
 
 
+def read_path_chunks(source: str, path: Path, *, mapping: ColumnMapping | None = None) -> Iterator[Batch]:
+    """A file in batches of bounded size (a big export is landed a chunk at a time)."""
+    if source == "files":
+        yield from read_file_chunks(path, mapping)
+    else:
+        yield read_path(source, path, mapping=mapping)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
@@ -95,10 +104,18 @@ def ingest_file(
     earlier = loaded_file(con, sha)
     if earlier is not None:
         return IngestReport(str(path), note=f"same content as {earlier}, loaded before: nothing to do")
-    batch = read_path(source, path, mapping=mapping)
-    counts = land_batch(con, batch, keep_source_label=keep_source_label)
-    record_file(con, path, sha, batch, counts)
-    return IngestReport(str(path), counts, dict(batch.skipped), batch.weeks())
+    counts: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    weeks: set[date] = set()
+    started = now_utc()
+    for batch in read_path_chunks(source, path, mapping=mapping):
+        for key, value in land_batch(con, batch, keep_source_label=keep_source_label, since=started).items():
+            counts[key] = counts.get(key, 0) + value
+        for reason, value in batch.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + value
+        weeks.update(batch.weeks())
+    record_file(con, path, sha, source, sorted(weeks), counts)
+    return IngestReport(str(path), counts, skipped, sorted(weeks))
 
 
 def fetch(source: str, weeks: list[date], home: Path) -> Batch:
