@@ -4,14 +4,18 @@ Dagster run as the asset they check, store their results in the warehouse (`raw.
 read by the dbt mart `fct_data_quality`, which the ranking assets consult before publishing)
 and in the Dagster instance (visible in the UI)."""
 
-from __future__ import annotations
-
 from collections import Counter
+from datetime import date, timedelta
 
 import dagster as dg
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 
-from assets.quality.detect import load_posts, registry, roster_names, roster_signals, suspect_accounts
-from assets.quality.expectations import run_suite
+from assets.quality.expectations import run_suite, validated_weeks
+from assets.quality.scan import detect
 from assets.quality.settings import load_settings
 from assets.quality.store import (
     quarantine_counts,
@@ -20,14 +24,31 @@ from assets.quality.store import (
     to_json,
     write_settings,
 )
-from assets.records import monday_of
 from assets.warehouse import connect, now_utc
 from orchestration.resources import WarehouseResource
 
 
-def _expectations(warehouse: WarehouseResource, asset: str) -> dg.AssetCheckResult:
+def run_weeks(context: dg.AssetCheckExecutionContext) -> list[date] | None:
+    """The weeks (Mondays) the checked asset was materialised for in this run: the run's
+    partition range or partition; None when the run names none (then the checks cover all)."""
+    tags = context.run.tags
+    first = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
+    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or first
+    if not first:
+        return None
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return None
+    return [start + timedelta(days=7 * n) for n in range((end - start).days // 7 + 1)]
+
+
+def _expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, asset: str
+) -> dg.AssetCheckResult:
     with connect(warehouse.duckdb_path()) as con:
-        outcomes = run_suite(con, asset)
+        weeks = validated_weeks(con, asset, run_weeks(context))
+        outcomes = run_suite(con, asset, weeks)
         checked_at = now_utc()
         replace_expectations(
             con,
@@ -45,10 +66,12 @@ def _expectations(warehouse: WarehouseResource, asset: str) -> dg.AssetCheckResu
                 )
                 for o in outcomes
             ],
+            weeks,
         )
         quarantined = quarantine_counts(con) if asset == "raw_mentions" else {}
     failed = [o for o in outcomes if not o.success]
     metadata: dict[str, dg.RawMetadataValue] = {
+        "weeks_validated": len(weeks),
         "expectations": len(outcomes),
         "failed": len(failed),
         "results": dg.MetadataValue.md(
@@ -72,8 +95,10 @@ def _expectations(warehouse: WarehouseResource, asset: str) -> dg.AssetCheckResu
     "non-negative counters, required fields present, (platform, id) unique. Quarantine counts per reason.",
     blocking=False,
 )
-def raw_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _expectations(warehouse, "raw_mentions")
+def raw_mentions_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    return _expectations(context, warehouse, "raw_mentions")
 
 
 @dg.asset_check(
@@ -83,8 +108,10 @@ def raw_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCheckResu
     "values, score in [-1, 1], (platform, id) unique.",
     blocking=False,
 )
-def classified_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _expectations(warehouse, "classified_mentions")
+def classified_mentions_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    return _expectations(context, warehouse, "classified_mentions")
 
 
 @dg.asset_check(
@@ -95,12 +122,12 @@ def classified_mentions_expectations(warehouse: WarehouseResource) -> dg.AssetCh
     "which weighs their share of each tenure's weekly eligible mentions.",
     blocking=False,
 )
-def official_like_accounts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+def official_like_accounts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     settings = load_settings()
     with connect(warehouse.duckdb_path()) as con:
         write_settings(con, settings)
-        posts = load_posts(con)
-        suspects = suspect_accounts(posts, registry(con), settings)
+        found = detect(con, run_weeks(context), settings)
+        suspects = found.suspects
         detected_at = now_utc()
         replace_table(
             con,
@@ -111,27 +138,9 @@ def official_like_accounts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             ],
             7,
         )
-        signals = roster_signals(posts, roster_names(con))
-        replace_table(
-            con,
-            "quality_roster_signals",
-            [
-                (
-                    s.platform,
-                    s.id,
-                    s.local_date,
-                    monday_of(s.local_date),
-                    s.name,
-                    s.position,
-                    s.excerpt,
-                )
-                for s in signals
-            ],
-            7,
-        )
     by_signal = Counter(signal for a in suspects for signal in a.signals)
     return dg.AssetCheckResult(
-        passed=not suspects and not signals,
+        passed=not suspects and not found.unknown_names,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "suspected_accounts": len(suspects),
@@ -139,7 +148,8 @@ def official_like_accounts(warehouse: WarehouseResource) -> dg.AssetCheckResult:
             "accounts": dg.MetadataValue.md(
                 "\n".join(f"- {a.platform}:{a.author_id} — {'; '.join(a.evidence)}" for a in suspects[:50]) or "_none_"
             ),
-            "unknown_akim_names": dg.MetadataValue.json(sorted({s.name for s in signals})),
+            "unknown_akim_names": dg.MetadataValue.json(found.unknown_names),
+            "weeks_scanned": len(run_weeks(context) or []) or "all",
         },
     )
 

@@ -325,3 +325,26 @@ def test_demo_leakage_and_kyzylorda_gap(
         "facebook:100034518820931",
     }
     assert ring <= leaking
+    # the detectors scan a run's weeks only; judged over the stored weeks they find what a scan
+    # of every post at once finds, whether the weeks came in one run or one by one
+    from assets.quality.detect import load_posts, registry, suspect_accounts
+    from assets.quality.scan import detect
+    from assets.quality.settings import load_settings
+
+    def listed(accounts) -> list[tuple[str, str, list[str], list[str]]]:
+        return [(a.platform, a.author_id, a.signals, a.evidence) for a in accounts]
+
+    settings = load_settings()
+    con = duckdb.connect(str(akims_home / "warehouse.duckdb"))
+    try:
+        everything = listed(suspect_accounts(load_posts(con), registry(con), settings))
+        assert everything and listed(detect(con, None, settings).suspects) == everything
+        weeks = [w for (w,) in _rows(con, "select distinct week_start from raw.mentions order by 1")]
+        con.execute("delete from raw.quality_bursts")
+        con.execute("delete from raw.quality_roster_signals")
+        for week in weeks:
+            found = detect(con, [week], settings)
+        assert listed(found.suspects) == everything
+        assert found.unknown_names == []
+    finally:
+        con.close()

@@ -126,12 +126,29 @@ def praise_bursts(posts: Iterable[Post], settings: QualitySettings) -> list[list
     return bursts
 
 
-def suspect_accounts(
-    posts: Sequence[Post], official: set[tuple[str, str]], settings: QualitySettings
-) -> list[SuspectAccount]:
-    """Unregistered accounts that look official, with the evidence for each."""
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the detectors need to know of one account over the whole history."""
+
+    platform: str
+    author_id: str
+    author_name: str
+    posts: int
+    official_reposts: int
+    """its posts that repost a post of an official author"""
+
+
+@dataclass(frozen=True)
+class BurstPost:
+    platform: str
+    author_id: str
+    published_utc: datetime
+
+
+def account_facts(posts: Sequence[Post], official: set[tuple[str, str]]) -> list[AccountFacts]:
+    """Per-account facts of a list of posts (the registry and any author classified official
+    count as official authors whose posts are reposted)."""
     by_key = {(p.platform, p.id): p for p in posts}
-    accounts: dict[tuple[str, str], SuspectAccount] = {}
     counts: dict[tuple[str, str], int] = defaultdict(int)
     names: dict[tuple[str, str], str] = {}
     official_authors = set(official)
@@ -141,48 +158,76 @@ def suspect_accounts(
         names.setdefault(key, p.author_name)
         if p.author_type == "official":
             official_authors.add(key)
-
-    def account(key: tuple[str, str]) -> SuspectAccount:
-        if key not in accounts:
-            accounts[key] = SuspectAccount(key[0], key[1], names.get(key, ""), counts[key])
-        return accounts[key]
-
-    for key, name in names.items():
-        if key in official:
-            continue
-        fragment = official_name_match(key[1], name)
-        if fragment:
-            found = account(key)
-            found.signals.append("official_name")
-            found.evidence.append(f"name or handle looks official ({fragment!r})")
-
     reshares: dict[tuple[str, str], int] = defaultdict(int)
     for p in posts:
         target = by_key.get((p.platform, p.reshare_of)) if p.reshare_of else None
         if target is not None and (target.platform, target.author_id) in official_authors:
             reshares[(p.platform, p.author_id)] += 1
-    for key, n in reshares.items():
-        if key in official or counts[key] < settings.reshare_min_posts:
+    return [AccountFacts(key[0], key[1], name, counts[key], reshares.get(key, 0)) for key, name in names.items()]
+
+
+def suspect_accounts(
+    posts: Sequence[Post], official: set[tuple[str, str]], settings: QualitySettings
+) -> list[SuspectAccount]:
+    """Unregistered accounts that look official, with the evidence for each."""
+    bursts = [[BurstPost(p.platform, p.author_id, p.published_utc) for p in b] for b in praise_bursts(posts, settings)]
+    return judge_accounts(account_facts(posts, official), official, bursts, settings)
+
+
+_ANY_OFFICIAL_NAME = re.compile("|".join(f"(?:{p})" for p in OFFICIAL_NAME_PATTERNS))
+
+
+def judge_accounts(
+    facts: Iterable[AccountFacts],
+    official: set[tuple[str, str]],
+    bursts: Iterable[Sequence[BurstPost]],
+    settings: QualitySettings,
+) -> list[SuspectAccount]:
+    """The accounts that look official by name, by reposting official posts, or by taking part
+    in praise bursts, with the evidence for each (registered accounts are never listed)."""
+    accounts: dict[tuple[str, str], SuspectAccount] = {}
+    known = {(f.platform, f.author_id): f for f in facts}
+
+    def account(key: tuple[str, str]) -> SuspectAccount:
+        if key not in accounts:
+            f = known.get(key)
+            accounts[key] = SuspectAccount(key[0], key[1], f.author_name if f else "", f.posts if f else 0)
+        return accounts[key]
+
+    for key, f in known.items():
+        if key in official:
             continue
-        share = n / counts[key]
+        # one combined search rules out most accounts; the pattern-by-pattern search names the fragment
+        if not (_ANY_OFFICIAL_NAME.search(f.author_name.lower()) or _ANY_OFFICIAL_NAME.search(f.author_id.lower())):
+            continue
+        fragment = official_name_match(f.author_id, f.author_name)
+        if fragment:
+            found = account(key)
+            found.signals.append("official_name")
+            found.evidence.append(f"name or handle looks official ({fragment!r})")
+
+    for key, f in known.items():
+        if key in official or not f.official_reposts or f.posts < settings.reshare_min_posts:
+            continue
+        share = f.official_reposts / f.posts
         if share >= settings.reshare_min_share:
             found = account(key)
             found.signals.append("official_reposts")
-            found.evidence.append(f"{n} of {counts[key]} posts ({share:.0%}) repost official posts")
+            found.evidence.append(f"{f.official_reposts} of {f.posts} posts ({share:.0%}) repost official posts")
 
-    taken: dict[tuple[str, str], list[list[Post]]] = defaultdict(list)
-    for burst in praise_bursts(posts, settings):
+    taken: dict[tuple[str, str], list[Sequence[BurstPost]]] = defaultdict(list)
+    for burst in bursts:
         for key in {(p.platform, p.author_id) for p in burst}:
             taken[key].append(burst)
-    for key, bursts in taken.items():
-        if key in official or len(bursts) < settings.burst_min_bursts:
+    for key, found_bursts in taken.items():
+        if key in official or len(found_bursts) < settings.burst_min_bursts:
             continue
-        partners = sorted({p.author_id for b in bursts for p in b} - {key[1]})
-        first = min(b[0].published_utc for b in bursts)
+        partners = sorted({p.author_id for b in found_bursts for p in b} - {key[1]})
+        first = min(b[0].published_utc for b in found_bursts)
         found = account(key)
         found.signals.append("praise_bursts")
         found.evidence.append(
-            f"{len(bursts)} bursts of near-identical praise within {settings.burst_window_minutes} min "
+            f"{len(found_bursts)} bursts of near-identical praise within {settings.burst_window_minutes} min "
             f"with {len(partners)} other accounts ({', '.join(partners[:5])}{', …' if len(partners) > 5 else ''}); "
             f"first {first:%Y-%m-%d %H:%M} UTC"
         )

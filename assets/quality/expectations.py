@@ -4,7 +4,9 @@ with a pandas data source over a DuckDB query result."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -69,13 +71,27 @@ SUITES = {
 }
 
 
-def run_suite(con: duckdb.DuckDBPyConnection, asset: str) -> list[ExpectationOutcome]:
-    """Validate the asset's table with its suite; one outcome per expectation."""
+def validated_weeks(con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None) -> list[date]:
+    """The weeks a validation covers: the given ones, or every week of the asset's table."""
+    if weeks is not None:
+        return sorted(set(weeks))
+    table = SUITES[asset][0].rsplit(" from ", 1)[1]
+    return [w for (w,) in con.execute(f"select distinct week_start from {table} order by 1").fetchall()]
+
+
+def run_suite(
+    con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None = None
+) -> list[ExpectationOutcome]:
+    """Validate the rows of these weeks (None: all) of the asset's table with its suite; one
+    outcome per expectation. A weekly run validates its own weeks, not the whole history."""
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     query, build = SUITES[asset]
-    frame = con.execute(query).df()
+    if weeks is None:
+        frame = con.execute(query).df()
+    else:
+        frame = con.execute(f"{query} where list_contains(?, week_start)", [sorted(set(weeks))]).df()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(f"{asset}_source")

@@ -25,7 +25,13 @@ create table if not exists raw.quality_roster_signals (
 );
 create table if not exists raw.quality_expectations (
     asset varchar not null, suite varchar not null, expectation varchar not null, column_name varchar,
-    success boolean not null, unexpected_count bigint, examples varchar, checked_at timestamp not null
+    success boolean not null, unexpected_count bigint, examples varchar, checked_at timestamp not null,
+    week_start date
+);
+alter table raw.quality_expectations add column if not exists week_start date;
+create table if not exists raw.quality_bursts (
+    week_start date not null, burst_no integer not null, position integer not null,
+    platform varchar not null, id varchar not null, author_id varchar not null, published_utc timestamp not null
 );
 """
 
@@ -92,13 +98,22 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Seq
         raise
 
 
-def replace_expectations(con: duckdb.DuckDBPyConnection, asset: str, rows: Sequence[Sequence[Any]]) -> None:
+def replace_expectations(
+    con: duckdb.DuckDBPyConnection, asset: str, rows: Sequence[Sequence[Any]], weeks: Sequence[date]
+) -> None:
+    """Store one validation's outcomes (8 columns each) for every week it covered, replacing
+    the earlier outcomes of those weeks: a week keeps the outcome of its latest validation."""
     ensure_quality_tables(con)
     con.execute("begin transaction")
     try:
-        con.execute("delete from raw.quality_expectations where asset = ?", [asset])
-        if rows:
-            con.executemany("insert into raw.quality_expectations values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute(
+            "delete from raw.quality_expectations "
+            "where asset = ? and (week_start is null or list_contains(?, week_start))",
+            [asset, list(weeks)],
+        )
+        per_week = [(*row, week) for week in weeks for row in rows]
+        if per_week:
+            con.executemany("insert into raw.quality_expectations values (?, ?, ?, ?, ?, ?, ?, ?, ?)", per_week)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

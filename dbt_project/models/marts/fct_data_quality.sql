@@ -8,7 +8,7 @@
     'quality_settings': "select cast(null as varchar) as setting, cast(null as varchar) as value where false",
     'quality_accounts': "select cast(null as varchar) as platform, cast(null as varchar) as author_id, cast(null as varchar) as author_name, cast(null as varchar) as signals, cast(null as varchar) as evidence, cast(null as bigint) as posts where false",
     'quality_roster_signals': "select cast(null as varchar) as platform, cast(null as varchar) as id, cast(null as date) as local_date, cast(null as date) as week_start, cast(null as varchar) as name, cast(null as varchar) as position, cast(null as varchar) as excerpt where false",
-    'quality_expectations': "select cast(null as varchar) as asset, cast(null as varchar) as suite, cast(null as varchar) as expectation, cast(null as varchar) as column_name, cast(null as boolean) as success, cast(null as bigint) as unexpected_count, cast(null as varchar) as examples where false",
+    'quality_expectations': "select cast(null as varchar) as asset, cast(null as varchar) as suite, cast(null as varchar) as expectation, cast(null as varchar) as column_name, cast(null as boolean) as success, cast(null as bigint) as unexpected_count, cast(null as varchar) as examples, cast(null as date) as week_start where false",
     'quarantine': "select cast(null as varchar) as source, cast(null as varchar) as reason, cast(null as varchar) as row_json, cast(null as date) as week_start where false",
 } -%}
 {%- set q = {} -%}
@@ -137,23 +137,42 @@ quarantine as (
 
 ),
 
-expectations as (
+expectation_failures as (
 
+    -- a validation covers the weeks of its run and is stored once per week: a period sees the
+    -- failures of the weeks that overlap it, each expectation once
     select
         periods.period_kind,
         periods.period,
+        e.asset,
+        e.expectation,
+        e.column_name,
+        max(coalesce(e.unexpected_count, 0)) as unexpected_count,
+        min(e.examples) as examples
+    from periods
+    inner join ({{ q['quality_expectations'] }}) e
+        on e.week_start is null
+        or (e.week_start <= periods.period_end and e.week_start + interval 6 day >= periods.period_start)
+    where not e.success
+    group by periods.period_kind, periods.period, e.asset, e.expectation, e.column_name
+
+),
+
+expectations as (
+
+    select
+        period_kind,
+        period,
         'expectations' as check_name,
         'fail' as outcome,
         true as is_blocking,
-        e.asset || ': ' || e.expectation || coalesce(' (' || e.column_name || ')', '') as subject,
-        cast(coalesce(e.unexpected_count, 0) as double) as measure,
+        asset || ': ' || expectation || coalesce(' (' || column_name || ')', '') as subject,
+        cast(unexpected_count as double) as measure,
         cast(null as double) as threshold,
-        'Great Expectations failed on ' || e.asset || ': ' || e.expectation || coalesce(' ' || e.column_name, '')
-            || ', ' || coalesce(e.unexpected_count, 0) || ' unexpected' as detail,
-        e.examples as evidence
-    from periods
-    cross join ({{ q['quality_expectations'] }}) e
-    where not e.success
+        'Great Expectations failed on ' || asset || ': ' || expectation || coalesce(' ' || column_name, '')
+            || ', ' || unexpected_count || ' unexpected' as detail,
+        examples as evidence
+    from expectation_failures
 
 ),
 
