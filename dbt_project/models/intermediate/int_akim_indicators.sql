@@ -15,9 +15,11 @@ eligible as (
 
 ),
 
-matched as (
+-- a tenure's own mentions (indicator_scope 'tenure') and a region's mentions (scope 'region'),
+-- each joined on its own key: one equi-join per scope
+tenure_scope_matches as (
 
-    select distinct
+    select
         tenure_periods.period_kind,
         tenure_periods.period,
         tenure_periods.tenure_id,
@@ -28,12 +30,38 @@ matched as (
         eligible.engagement
     from tenure_periods
     inner join eligible
-        on eligible.local_date >= tenure_periods.scope_start
+        on eligible.tenure_id = tenure_periods.tenure_id
+        and eligible.local_date >= tenure_periods.scope_start
         and eligible.local_date <= tenure_periods.scope_end
-        and (
-            (tenure_periods.indicator_scope = 'tenure' and eligible.tenure_id = tenure_periods.tenure_id)
-            or (tenure_periods.indicator_scope = 'region' and eligible.region_code = tenure_periods.region_code)
-        )
+    where tenure_periods.indicator_scope = 'tenure'
+
+),
+
+region_scope_matches as (
+
+    select
+        tenure_periods.period_kind,
+        tenure_periods.period,
+        tenure_periods.tenure_id,
+        eligible.mention_key,
+        eligible.author_id,
+        eligible.author_followers,
+        eligible.sentiment,
+        eligible.engagement
+    from tenure_periods
+    inner join eligible
+        on eligible.region_code = tenure_periods.region_code
+        and eligible.local_date >= tenure_periods.scope_start
+        and eligible.local_date <= tenure_periods.scope_end
+    where tenure_periods.indicator_scope = 'region'
+
+),
+
+matched as (
+
+    select distinct * from tenure_scope_matches
+    union all
+    select distinct * from region_scope_matches
 
 ),
 

@@ -1,7 +1,31 @@
 {#- One row per mention x named person (one row with a NULL person for a mention naming nobody),
     with the tenure the mention counts for and the first rule it fails, in the order
-    no_akim, official_author, official_reshare, out_of_tenure, duplicate; else eligible. -#}
-with mentions as (
+    no_akim, official_author, official_reshare, out_of_tenure, duplicate; else eligible.
+
+    Incremental (delete+insert on mention_key). A run rebuilds (macros/incremental.sql)
+    - the mentions stg_warehouse__mentions rebuilt since the last run (its built_at is later
+      than the latest mentions_built_at here): whole changed weeks, and all mentions of an
+      author whose id changed (rule 5 folds per author and week, so those groups stay whole);
+    - whole weeks holding a mention whose official-reshare decision may change because an
+      official post or text among those mentions appeared or disappeared (rule 3 looks across
+      all weeks);
+    - everything when the roster, the registry or the settings changed (reference_version).
+    Official posts of the mentions not rebuilt are read back from this table. Mentions gone
+    from stg_warehouse__mentions are deleted (post-hook). `dbt build --full-refresh` gives the
+    same rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='mention_key',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where mention_key not in (select mention_key from {{ ref('stg_warehouse__mentions') }}){% endif %}"
+) }}
+{%- set incremental = incremental_ready('reference_version') %}
+{%- set scope = eligibility_scope() if incremental else {'full': true} %}
+{%- set partial = incremental and not scope.full %}
+-- depends_on: {{ ref('stg_warehouse__mentions') }}
+
+with all_mentions as (
 
     select * from {{ ref('int_mentions_normalised') }}
 
@@ -19,6 +43,56 @@ rated_tenures as (
     where is_rated
 
 ),
+
+{{ eligibility_reference_version_ctes() }},
+
+{% if partial %}
+-- an incremental run (see the header): the mentions to rebuild, and the official posts of the
+-- others read back from this table
+mentions as (
+
+    select * from all_mentions
+    where built_at > cast('{{ scope.watermark }}' as timestamp)
+        {% if scope.affected_weeks %}or week_start in ({{ date_literals(scope.affected_weeks) }}){% endif %}
+
+),
+
+built_official_posts as (
+
+    select distinct mention_key, platform, mention_id, normalised_text
+    from {{ this }}
+    where is_official_author
+
+),
+
+current_mention_keys as (
+
+    select mention_key from {{ ref('stg_warehouse__mentions') }}
+
+),
+
+-- still loaded, and not rebuilt in this run
+kept_official_posts as (
+
+    select
+        built_official_posts.platform,
+        built_official_posts.mention_id,
+        built_official_posts.normalised_text
+    from built_official_posts
+    inner join current_mention_keys
+        on current_mention_keys.mention_key = built_official_posts.mention_key
+    left join mentions
+        on mentions.mention_key = built_official_posts.mention_key
+    where mentions.mention_key is null
+
+),
+{% else %}
+mentions as (
+
+    select * from all_mentions
+
+),
+{% endif %}
 
 -- rule 2: official author = in the registry, or classified official
 authored as (
@@ -38,6 +112,11 @@ official_posts as (
     select platform, mention_id, normalised_text
     from authored
     where is_official_author
+    {% if partial %}
+    union all
+    select platform, mention_id, normalised_text
+    from kept_official_posts
+    {% endif %}
 
 ),
 
@@ -71,58 +150,65 @@ reshared as (
 
 ),
 
--- rule 1: the persons named (DuckDB list unnest: no portable form)
+-- rule 1: the persons named, each once (DuckDB lists: no portable form); a mention naming
+-- nobody keeps one row with a NULL person. Unnested in place: no join back on mention_key.
 named as (
 
     select
-        mention_key,
-        unnest(akims) as person_id
-    from mentions
-    where len(akims) > 0
-
-),
-
-named_distinct as (
-
-    select distinct mention_key, person_id
-    from named
-    where person_id is not null and person_id <> ''
+        reshared.*,
+        list_distinct(list_filter(coalesce(reshared.akims, []), lambda named_person: named_person <> '')) as named_persons
+    from reshared
 
 ),
 
 mention_persons as (
 
     select
-        reshared.*,
-        named_distinct.person_id
-    from reshared
-    left join named_distinct
-        on named_distinct.mention_key = reshared.mention_key
+        named.* exclude (named_persons),
+        unnest(case when len(named.named_persons) = 0 then [null] else named.named_persons end) as person_id
+    from named
 
 ),
 
 -- rule 4: the person's rated tenure on the mention's local date (a person who starts a new
--- rated post on the day the old one ends counts for the new post)
+-- rated post on the day the old one ends counts for the new post). It depends only on the person
+-- and the date, so it is decided once per (person, date), not once per mention.
+person_dates as (
+
+    select distinct person_id, local_date
+    from mention_persons
+    where person_id is not null
+
+),
+
 tenure_candidates as (
 
     select
-        mention_persons.mention_key,
-        mention_persons.person_id,
+        person_dates.person_id,
+        person_dates.local_date,
         rated_tenures.tenure_id,
         rated_tenures.region_code,
         rated_tenures.start_date                  as tenure_start_date,
         rated_tenures.effective_end_date          as tenure_end_date,
         row_number() over (
-            partition by mention_persons.mention_key, mention_persons.person_id
+            partition by person_dates.person_id, person_dates.local_date
             order by rated_tenures.start_date desc, rated_tenures.region_code
         ) as candidate_order
-    from mention_persons
+    from person_dates
     inner join rated_tenures
-        on rated_tenures.person_id = mention_persons.person_id
-        and mention_persons.local_date >= rated_tenures.start_date
-        and mention_persons.local_date <= rated_tenures.effective_end_or_open
-        and mention_persons.local_date >= rated_tenures.region_valid_from
-        and mention_persons.local_date <= rated_tenures.region_valid_to_or_open
+        on rated_tenures.person_id = person_dates.person_id
+        and person_dates.local_date >= rated_tenures.start_date
+        and person_dates.local_date <= rated_tenures.effective_end_or_open
+        and person_dates.local_date >= rated_tenures.region_valid_from
+        and person_dates.local_date <= rated_tenures.region_valid_to_or_open
+
+),
+
+person_date_tenures as (
+
+    select * exclude (candidate_order)
+    from tenure_candidates
+    where candidate_order = 1
 
 ),
 
@@ -130,15 +216,14 @@ with_tenure as (
 
     select
         mention_persons.*,
-        tenure_candidates.tenure_id,
-        tenure_candidates.region_code,
-        tenure_candidates.tenure_start_date,
-        tenure_candidates.tenure_end_date
+        person_date_tenures.tenure_id,
+        person_date_tenures.region_code,
+        person_date_tenures.tenure_start_date,
+        person_date_tenures.tenure_end_date
     from mention_persons
-    left join tenure_candidates
-        on tenure_candidates.mention_key = mention_persons.mention_key
-        and tenure_candidates.person_id = mention_persons.person_id
-        and tenure_candidates.candidate_order = 1
+    left join person_date_tenures
+        on person_date_tenures.person_id = mention_persons.person_id
+        and person_date_tenures.local_date = mention_persons.local_date
 
 ),
 
@@ -157,20 +242,46 @@ first_failed as (
 ),
 
 -- rule 5: among rows passing rules 1-4, the same person, platform, author, normalised text and
--- ISO week count once: the earliest by published_utc, then id
-deduplicated as (
+-- ISO week count once: the earliest by published_utc, then id (rows failing a rule are not folded)
+passing as (
+
+    select * from first_failed
+    where failed_rule is null
+
+),
+
+folded as (
 
     select
-        first_failed.*,
+        passing.*,
         row_number() over (
-            partition by (failed_rule is null), person_id, platform, author_id, normalised_text, week_start
+            partition by person_id, platform, author_id, normalised_text, week_start
             order by published_utc, mention_id
         ) as duplicate_order,
         first_value(mention_key) over (
-            partition by (failed_rule is null), person_id, platform, author_id, normalised_text, week_start
+            partition by person_id, platform, author_id, normalised_text, week_start
             order by published_utc, mention_id
         ) as first_of_duplicates
+    from passing
+
+),
+
+failing as (
+
+    select
+        first_failed.*,
+        cast(null as bigint)  as duplicate_order,
+        cast(null as varchar) as first_of_duplicates
     from first_failed
+    where failed_rule is not null
+
+),
+
+deduplicated as (
+
+    select * from folded
+    union all
+    select * from failing
 
 ),
 
@@ -211,8 +322,11 @@ final as (
         end                                                  as status,
         case
             when failed_rule is null and duplicate_order > 1 then first_of_duplicates
-        end                                                  as duplicate_of
+        end                                                  as duplicate_of,
+        built_at                                             as mentions_built_at,
+        reference_version.reference_version
     from deduplicated
+    cross join reference_version
 
 )
 

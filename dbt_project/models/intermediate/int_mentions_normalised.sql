@@ -1,4 +1,8 @@
-{#- Each loaded mention with its classification and its normalised text (methodology v1.1). -#}
+{#- Each loaded mention with its classification and its normalised text (methodology v1.1).
+    A view: int_mention_eligibility is its only reader and reads it once, so the normalisation
+    runs once per build and no second mention-sized copy of the texts is written. -#}
+{{ config(materialized='view') }}
+
 with mentions as (
 
     select * from {{ ref('stg_warehouse__mentions') }}
@@ -11,38 +15,76 @@ classified as (
 
 ),
 
+-- the normalisation, one step per CTE (macros/helpers.sql)
+folded as (
+
+    select
+        mentions.*,
+        {{ normalise_step_fold('mentions.text') }} as folded_text
+    from mentions
+
+),
+
+unlinked as (
+
+    select
+        folded.*,
+        {{ normalise_step_urls('folded.folded_text') }} as unlinked_text
+    from folded
+
+),
+
+collapsed as (
+
+    select
+        unlinked.*,
+        {{ normalise_step_spaces('unlinked.unlinked_text') }} as collapsed_text
+    from unlinked
+
+),
+
+normalised as (
+
+    select
+        collapsed.*,
+        {{ normalise_step_trim('collapsed.collapsed_text') }} as normalised_text
+    from collapsed
+
+),
+
 joined as (
 
     select
-        mentions.mention_key,
-        mentions.platform,
-        mentions.mention_id,
-        mentions.published_at,
-        mentions.published_utc,
-        mentions.local_date,
-        mentions.week_start,
-        mentions.author_id,
-        mentions.author_name,
-        mentions.author_followers,
-        mentions.text,
-        {{ normalise_text('mentions.text') }}                       as normalised_text,
-        mentions.url,
-        mentions.likes,
-        mentions.comments,
-        mentions.reposts,
-        mentions.views,
-        coalesce(mentions.likes, 0) + coalesce(mentions.comments, 0)
-            + coalesce(mentions.reposts, 0)                           as engagement,
-        mentions.reshare_of,
+        normalised.mention_key,
+        normalised.platform,
+        normalised.mention_id,
+        normalised.published_at,
+        normalised.published_utc,
+        normalised.local_date,
+        normalised.week_start,
+        normalised.author_id,
+        normalised.author_name,
+        normalised.author_followers,
+        normalised.text,
+        normalised.normalised_text,
+        normalised.url,
+        normalised.likes,
+        normalised.comments,
+        normalised.reposts,
+        normalised.views,
+        coalesce(normalised.likes, 0) + coalesce(normalised.comments, 0)
+            + coalesce(normalised.reposts, 0)                           as engagement,
+        normalised.reshare_of,
         classified.akims,
         classified.sentiment,
         classified.author_type,
         coalesce(classified.official_reshare, false)                  as official_reshare,
-        classified.mention_key is not null                            as is_classified
-    from mentions
+        classified.mention_key is not null                            as is_classified,
+        normalised.built_at
+    from normalised
     left join classified
-        on classified.platform = mentions.platform
-        and classified.mention_id = mentions.mention_id
+        on classified.platform = normalised.platform
+        and classified.mention_id = normalised.mention_id
 
 )
 

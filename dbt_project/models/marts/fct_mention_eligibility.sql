@@ -1,5 +1,8 @@
 {#- Every mention x named person with its status and period keys, so any rank traces to the
-    mention ids behind it. -#}
+    mention ids behind it. A view: it is int_mention_eligibility (an incremental table) with the
+    period labels, so no second mention-sized copy is written on each run. -#}
+{{ config(materialized='view') }}
+
 with eligibility as (
 
     select * from {{ ref('int_mention_eligibility') }}

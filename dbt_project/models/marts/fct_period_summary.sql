@@ -24,17 +24,44 @@ indicators as (
 
 ),
 
+-- per day first (a mention has one local date), then per period: the periods overlap (a week lies
+-- in its half-year and year), so the mention-sized tables are read once, not once per period
+daily_reads as (
+
+    select
+        local_date,
+        count(distinct mention_key) as mentions_read
+    from mentions
+    group by local_date
+
+),
+
 read_counts as (
 
     select
         periods.period_kind,
         periods.period,
-        count(distinct mentions.mention_key) as mentions_read
+        sum(daily_reads.mentions_read) as mentions_read
     from periods
-    inner join mentions
-        on mentions.local_date >= periods.period_start
-        and mentions.local_date <= periods.period_end
+    inner join daily_reads
+        on daily_reads.local_date >= periods.period_start
+        and daily_reads.local_date <= periods.period_end
     group by periods.period_kind, periods.period
+
+),
+
+daily_statuses as (
+
+    select
+        local_date,
+        sum(case when status = 'eligible' then 1 else 0 end)          as eligible,
+        sum(case when status = 'no_akim' then 1 else 0 end)           as excluded_no_akim,
+        sum(case when status = 'official_author' then 1 else 0 end)   as excluded_official_author,
+        sum(case when status = 'official_reshare' then 1 else 0 end)  as excluded_official_reshare,
+        sum(case when status = 'out_of_tenure' then 1 else 0 end)     as excluded_out_of_tenure,
+        sum(case when status = 'duplicate' then 1 else 0 end)         as excluded_duplicate
+    from eligibility
+    group by local_date
 
 ),
 
@@ -43,16 +70,16 @@ status_counts as (
     select
         periods.period_kind,
         periods.period,
-        sum(case when eligibility.status = 'eligible' then 1 else 0 end)          as eligible,
-        sum(case when eligibility.status = 'no_akim' then 1 else 0 end)           as excluded_no_akim,
-        sum(case when eligibility.status = 'official_author' then 1 else 0 end)   as excluded_official_author,
-        sum(case when eligibility.status = 'official_reshare' then 1 else 0 end)  as excluded_official_reshare,
-        sum(case when eligibility.status = 'out_of_tenure' then 1 else 0 end)     as excluded_out_of_tenure,
-        sum(case when eligibility.status = 'duplicate' then 1 else 0 end)         as excluded_duplicate
+        sum(daily_statuses.eligible)                   as eligible,
+        sum(daily_statuses.excluded_no_akim)           as excluded_no_akim,
+        sum(daily_statuses.excluded_official_author)   as excluded_official_author,
+        sum(daily_statuses.excluded_official_reshare)  as excluded_official_reshare,
+        sum(daily_statuses.excluded_out_of_tenure)     as excluded_out_of_tenure,
+        sum(daily_statuses.excluded_duplicate)         as excluded_duplicate
     from periods
-    inner join eligibility
-        on eligibility.local_date >= periods.period_start
-        and eligibility.local_date <= periods.period_end
+    inner join daily_statuses
+        on daily_statuses.local_date >= periods.period_start
+        and daily_statuses.local_date <= periods.period_end
     group by periods.period_kind, periods.period
 
 ),

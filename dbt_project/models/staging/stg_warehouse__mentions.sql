@@ -2,8 +2,27 @@
     who is neither classified official/media nor in the registry of official accounts gets
     `akims_pseudonym(author_id)` (a keyed HMAC-SHA256, registered by the dbt-duckdb
     plugin assets.sources.dbt_plugin, key from AKIMS_PSEUDONYM_KEY) and no display name.
-    A table, not a view: the function exists only on dbt's connections. -#}
-{{ config(materialized='table') }}
+    A table, not a view: the function exists only on dbt's connections.
+
+    Incremental (delete+insert on mention_key). A run rebuilds
+    - every mention of the weeks whose raw data changed: week_version (the week's loaded_at in
+      raw.loaded_weeks, its mention count and latest loaded_at, its classified count and latest
+      classified_at) differs from the one stored, or the week is new (macros/incremental.sql);
+    - every mention of the authors whose identity decision flipped (now classified official or
+      media somewhere, or in the registry, or no longer): that decision looks across all weeks.
+    Mentions gone from raw.mentions are deleted (post-hook). Rebuilt rows get this run's
+    built_at, which is how int_mention_eligibility finds them. `dbt build --full-refresh`
+    rebuilds everything and gives the same rows; it is needed after a change of
+    AKIMS_PSEUDONYM_KEY. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='mention_key',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where mention_key not in (select platform || ':' || id from {{ source('warehouse', 'mentions') }}){% endif %}"
+) }}
+{%- set incremental = incremental_ready('built_at') %}
+{%- set changed_weeks = mention_weeks_to_rebuild() if incremental else [] %}
 
 with source as (
 
@@ -11,68 +30,155 @@ with source as (
 
 ),
 
+{{ mention_week_version_ctes() }},
+
 -- an author id is kept when any mention under it is classified official or media, or when it is in
 -- the registry; decided per id across platforms (the indicators count distinct ids), so one author
 -- never appears under two ids
-named_accounts as (
+{{ kept_author_ids_ctes() }},
 
-    select distinct source.author_id
+{% if incremental %}
+-- an incremental run (see the header): the changed weeks, and the authors whose decision flipped
+built_authors as (
+
+    select distinct author_id, author_pseudonymised
+    from {{ this }}
+
+),
+
+kept_id_pseudonyms as (
+
+    select
+        author_id,
+        akims_pseudonym(cast(author_id as varchar)) as pseudonym
+    from kept_author_ids
+
+),
+
+newly_kept_authors as (
+
+    select kept_id_pseudonyms.author_id
+    from kept_id_pseudonyms
+    inner join built_authors
+        on built_authors.author_id = kept_id_pseudonyms.pseudonym
+    where built_authors.author_pseudonymised
+
+),
+
+no_longer_kept_authors as (
+
+    select built_authors.author_id
+    from built_authors
+    left join kept_author_ids
+        on kept_author_ids.author_id = built_authors.author_id
+    where not built_authors.author_pseudonymised
+        and kept_author_ids.author_id is null
+
+),
+
+flipped_authors as (
+
+    select author_id from newly_kept_authors
+    union
+    select author_id from no_longer_kept_authors
+
+),
+
+changed_week_mentions as (
+
+    select * from source
+    where {% if changed_weeks %}week_start in ({{ date_literals(changed_weeks) }}){% else %}false{% endif %}
+
+),
+
+flipped_author_mentions as (
+
+    select source.*
     from source
-    inner join {{ source('warehouse', 'classified_mentions') }} as classified
-        on classified.platform = source.platform
-        and classified.id = source.id
-    where lower(classified.author_type) in ('official', 'media')
+    inner join flipped_authors
+        on flipped_authors.author_id = source.author_id
+    {% if changed_weeks %}where source.week_start not in ({{ date_literals(changed_weeks) }}){% endif %}
 
 ),
 
-registry as (
+in_scope as (
 
-    select distinct lower(author_id) as author_id
-    from {{ ref('stg_reference__official_accounts') }}
+    select * from changed_week_mentions
+    union all
+    select * from flipped_author_mentions
 
 ),
+{% else %}
+in_scope as (
+
+    select * from source
+
+),
+{% endif %}
 
 identified as (
 
     select
-        source.*,
-        named_accounts.author_id is not null or registry.author_id is not null as keeps_identity
-    from source
-    left join named_accounts
-        on named_accounts.author_id = source.author_id
-    left join registry
-        on registry.author_id = lower(source.author_id)
+        in_scope.*,
+        kept_author_ids.author_id is not null as keeps_identity
+    from in_scope
+    left join kept_author_ids
+        on kept_author_ids.author_id = in_scope.author_id
+
+),
+
+-- the keyed hash is a Python function: called once per private author, not once per mention
+private_authors as (
+
+    select distinct cast(author_id as varchar) as author_id
+    from identified
+    where not keeps_identity
+
+),
+
+pseudonyms as (
+
+    select
+        author_id,
+        akims_pseudonym(author_id) as pseudonym
+    from private_authors
 
 ),
 
 renamed as (
 
     select
-        platform || ':' || id                    as mention_key,
-        cast(platform as varchar)                as platform,
-        cast(id as varchar)                      as mention_id,
-        cast(published_at as varchar)            as published_at,
-        cast(published_utc as timestamp)         as published_utc,
-        cast(local_date as date)                 as local_date,
-        cast(week_start as date)                 as week_start,
-        case when keeps_identity then cast(author_id as varchar)
-             else akims_pseudonym(cast(author_id as varchar)) end as author_id,
-        case when keeps_identity then author_name end as author_name,
-        not keeps_identity                       as author_pseudonymised,
-        cast(author_followers as bigint)         as author_followers,
-        coalesce(text, '')                       as text,
-        url,
-        cast(likes as bigint)                    as likes,
-        cast(comments as bigint)                 as comments,
-        cast(reposts as bigint)                  as reposts,
-        cast(views as bigint)                    as views,
-        nullif(trim(reshare_of), '')             as reshare_of,
-        lang,
-        source_sentiment,
-        keep_source_label,
-        source,
-        loaded_at
+        identified.platform || ':' || identified.id      as mention_key,
+        cast(identified.platform as varchar)             as platform,
+        cast(identified.id as varchar)                   as mention_id,
+        cast(identified.published_at as varchar)         as published_at,
+        cast(identified.published_utc as timestamp)      as published_utc,
+        cast(identified.local_date as date)              as local_date,
+        cast(identified.week_start as date)              as week_start,
+        case when identified.keeps_identity then cast(identified.author_id as varchar)
+             else pseudonyms.pseudonym end               as author_id,
+        case when identified.keeps_identity then identified.author_name end as author_name,
+        not identified.keeps_identity                    as author_pseudonymised,
+        cast(identified.author_followers as bigint)      as author_followers,
+        coalesce(identified.text, '')                    as text,
+        identified.url,
+        cast(identified.likes as bigint)                 as likes,
+        cast(identified.comments as bigint)              as comments,
+        cast(identified.reposts as bigint)               as reposts,
+        cast(identified.views as bigint)                 as views,
+        nullif(trim(identified.reshare_of), '')          as reshare_of,
+        identified.lang,
+        identified.source_sentiment,
+        identified.keep_source_label,
+        identified.source,
+        identified.loaded_at,
+        week_versions.week_version,
+        {{ run_stamp() }}                                as built_at
     from identified
+    left join pseudonyms
+        on pseudonyms.author_id = cast(identified.author_id as varchar)
+    left join week_versions
+        on week_versions.week_start = cast(identified.week_start as date)
 
 )
 
