@@ -13,12 +13,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import chain
 from typing import Protocol
 
 from assets.classification.attribution import _PERSON_KINDS, F_AKIM, AkimMatcher, TokenInfo
 from assets.classification.authors import AuthorClassifier, AuthorType
-from assets.classification.features import Featurizer, Tok, language_of
+from assets.classification.features import Chunk, Featurizer, Tok
 from assets.classification.reshare import Post, find_reshares
 from assets.classification.text import URL_RE, fold
 from assets.classification.tone import T_END, Tone, score_features, score_tone
@@ -38,49 +39,124 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Analysed:
-    toks: list[Tok]
-    akims: tuple[str, ...]
-    why: str
-    targets: frozenset[int] | None
-    words: tuple[str, ...]
-    lang: tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
 class _TextParts:
-    """What depends on a post's text alone (shared by every post with the same text)."""
+    """What depends on a post's text alone (shared by every post with the same text).
 
-    toks: list[Tok]
-    positions: list[int]  # indices of the word tokens, when the text is worth attribution
-    words: list[str]
-    infos: list[TokenInfo]
-    sentences: _SentenceIds | None
-    flat: tuple[str, ...]
-    lang: tuple[str, str]
+    Built from the text's analysed chunks; the word lists are filled when the text is worth
+    attribution (`hot`: a name, region, akim/akimat/head word), the token positions lazily.
+    """
+
+    __slots__ = (
+        "_positions",
+        "_toks",
+        "chunks",
+        "flat",
+        "hot",
+        "infos",
+        "lang",
+        "sentences",
+        "tones",
+        "words",
+    )
+
+    def __init__(self, chunks: list[Chunk], lang: tuple[str, str]) -> None:
+        self.chunks = chunks
+        self.tones: list[tuple[float, int]] = list(chain.from_iterable([c.tones for c in chunks]))
+        self.flat: tuple[str, ...] = tuple(chain.from_iterable([c.flat for c in chunks]))
+        self.lang = lang
+        self.hot = any([c.hot for c in chunks])
+        self.words: list[str] = []
+        self.infos: list[TokenInfo] = []
+        self.sentences: _SentenceIds | None = None
+        if self.hot:
+            self.words = list(chain.from_iterable([c.words for c in chunks]))
+            self.infos = list(chain.from_iterable([c.infos for c in chunks]))
+            self.sentences = _SentenceIds(chunks, len(self.words))
+        self._positions: list[int] | None = None
+        self._toks: list[Tok] | None = None
+
+    @property
+    def toks(self) -> list[Tok]:
+        if self._toks is None:
+            self._toks = list(chain.from_iterable([c.toks for c in self.chunks]))
+        return self._toks
+
+    @property
+    def positions(self) -> list[int]:
+        """Indices of the word tokens, when the text is worth attribution (else empty)."""
+        if self._positions is None:
+            self._positions = _token_indices(self.chunks, range(len(self.words)))
+        return self._positions
+
+    def token_indices(self, word_indices: Iterable[int]) -> list[int]:
+        """The token index of each of these word indices (ascending)."""
+        return _token_indices(self.chunks, word_indices)
+
+
+def _token_indices(chunks: list[Chunk], word_indices: Iterable[int]) -> list[int]:
+    out: list[int] = []
+    wanted = iter(word_indices)
+    j = next(wanted, -1)
+    words = toks = 0  # words and tokens before the chunk
+    for c in chunks:
+        if j < 0:
+            break
+        end = words + len(c.word_at)
+        while 0 <= j < end:
+            out.append(toks + c.word_at[j - words])
+            j = next(wanted, -1)
+        words, toks = end, toks + len(c.toks)
+    return out
+
+
+class _Analysed:
+    """A post's text analysed for one attribution context (shared by every post with the same)."""
+
+    __slots__ = ("akims", "lang", "parts", "targets", "tones", "why", "words")
+
+    def __init__(self, parts: _TextParts, akims: tuple[str, ...], why: str, targets: frozenset[int] | None) -> None:
+        self.parts, self.akims, self.why, self.targets = parts, akims, why, targets
+        self.words, self.lang = parts.flat, parts.lang
+        # lexicon tone for (not official, official): it depends on the tokens and targets alone
+        self.tones: list[Tone | None] = [None, None]
 
 
 _CACHE_LIMIT = 200_000
 
 
+class _AuthorFacts:
+    """What the classifier needs about a post's author (shared by all the author's posts)."""
+
+    __slots__ = ("author", "context", "official", "page", "region")
+
+    def __init__(self, author: AuthorType, region: str | None, page: str | None, context: int) -> None:
+        self.author, self.region, self.page = author, region, page
+        self.official = author.kind == "official"
+        # number of the (region, own akim, akim's page) combination: what the analysis reads
+        self.context = context
+
+
 class _SentenceIds:
-    """Sentence number of each word, computed only when a rule asks for it."""
+    """Sentence number of each word, computed only when a rule asks for it.
 
-    __slots__ = ("_ids", "_positions", "_toks")
+    It holds the chunks, not the `_TextParts` (no reference cycle: a dropped classifier's caches
+    are freed at once, by reference counting).
+    """
 
-    def __init__(self, toks: list[Tok], positions: list[int]) -> None:
-        self._toks, self._positions, self._ids = toks, positions, None
+    __slots__ = ("_chunks", "_ids", "_words")
+
+    def __init__(self, chunks: list[Chunk], words: int) -> None:
+        self._chunks, self._words, self._ids = chunks, words, None
 
     def __getitem__(self, j: int) -> int:
         if self._ids is None:
             ends = 0
             by_tok = []
-            for t in self._toks:
+            for t in chain.from_iterable([c.toks for c in self._chunks]):
                 by_tok.append(ends)
                 if not t.word and t.tone[1] & T_END:
                     ends += 1
-            self._ids = [by_tok[n] for n in self._positions]
+            self._ids = [by_tok[n] for n in _token_indices(self._chunks, range(self._words))]
         return self._ids[j]
 
 
@@ -146,12 +222,35 @@ class EmbeddedClassifier:
             (a.platform.lower(), a.author_id.lower()): a.region_code for a in reference.official_accounts
         }
         # social posts repeat texts (reshares, copies, slogans): what depends on the text alone is
-        # computed once per text, the attribution once per (text, span of unchanged tenures, region)
+        # computed once per text; the attribution and tone once per (text, span of unchanged
+        # tenures, author context: region, own akim, akim's page)
         self._texts: dict[str, _TextParts] = {}
-        self._attributions: dict[tuple[str, int, str | None], tuple[tuple[str, ...], str]] = {}
+        self._authors: dict[tuple[str, str, str | None], _AuthorFacts] = {}
+        self._contexts: dict[tuple[str | None, str | None, str | None], int] = {}
+        self._analysed: dict[tuple[str, int, int], _Analysed] = {}
+        self._epochs: dict[date, int] = {}
 
     def _author_region(self, m: Mention) -> str | None:
         return self._region_of.get((m.platform, m.author_id.lower())) or None
+
+    def _author_facts(self, m: Mention) -> _AuthorFacts:
+        key = (m.platform, m.author_id, m.author_name)
+        hit = self._authors.get(key)
+        if hit is None:
+            author = self.authors.classify(m.platform, m.author_id, m.author_name)
+            page = (m.author_name or "") if author.evidence.startswith("akim's page") else None
+            region = self._author_region(m)
+            context = self._contexts.setdefault((region, author.akim, page), len(self._contexts))
+            hit = _AuthorFacts(author, region, page, context)
+            if len(self._authors) < _CACHE_LIMIT:
+                self._authors[key] = hit
+        return hit
+
+    def _epoch(self, day: date) -> int:
+        hit = self._epochs.get(day)
+        if hit is None:
+            hit = self._epochs[day] = self.matcher.epoch(day)
+        return hit
 
     def _parts(self, text: str) -> _TextParts:
         hit = self._texts.get(text)
@@ -160,56 +259,53 @@ class EmbeddedClassifier:
         folded = fold(text)
         if "http" in folded or "www." in folded:
             folded = URL_RE.sub(" ", folded)
-        toks = self.featurizer.features(folded)
-        positions: list[int] = []
-        words: list[str] = []
-        infos: list[TokenInfo] = []
-        sentences = None
-        if any([t.hot for t in toks]):
-            positions = [n for n, t in enumerate(toks) if t.word]
-            words = [toks[n].text for n in positions]
-            infos = [toks[n].att for n in positions]
-            sentences = _SentenceIds(toks, positions)
-        flat = tuple(chain.from_iterable([t.flat for t in toks]))
-        hit = _TextParts(toks, positions, words, infos, sentences, flat, language_of(toks))
+        chunks = self.featurizer.chunks(folded)
+        hit = _TextParts(chunks, self.featurizer.language(chunks))
         if len(self._texts) < _CACHE_LIMIT:
             self._texts[text] = hit
         return hit
 
-    def _attribute(self, m: Mention, parts: _TextParts) -> tuple[tuple[str, ...], str]:
+    def _attribute(self, m: Mention, parts: _TextParts, region: str | None) -> tuple[tuple[str, ...], str]:
         if parts.sentences is None:
             return (), ""
-        region = self._author_region(m)
-        key = (m.text, self.matcher.epoch(m.local_date), region)
-        hit = self._attributions.get(key)
+        att = self.matcher.attribute_words(m.text, parts.words, parts.infos, parts.sentences, m.local_date, region)
+        return att.person_ids, att.evidence
+
+    def _analyse(self, m: Mention, facts: _AuthorFacts) -> _Analysed:
+        """The analysis of m's text in its context; every input of it is in the cache key."""
+        key = (m.text, self._epoch(m.local_date), facts.context)
+        hit = self._analysed.get(key)
         if hit is None:
-            att = self.matcher.attribute_words(m.text, parts.words, parts.infos, parts.sentences, m.local_date, region)
-            hit = (att.person_ids, att.evidence)
-            if len(self._attributions) < _CACHE_LIMIT:
-                self._attributions[key] = hit
+            hit = self._analyse_uncached(m, facts)
+            if len(self._analysed) < _CACHE_LIMIT:
+                self._analysed[key] = hit
         return hit
 
-    def _analyse(self, m: Mention, author: AuthorType) -> _Analysed:
+    def _analyse_uncached(self, m: Mention, facts: _AuthorFacts) -> _Analysed:
+        author = facts.author
         parts = self._parts(m.text)
-        akims, why = self._attribute(m, parts)
+        akims, why = self._attribute(m, parts, facts.region)
         if author.akim and author.akim not in akims and self.matcher.status(author.akim, m.local_date) == "current":
             akims = (*akims, author.akim)
             why = (why + "; " if why else "") + f"akim's own account {author.akim}"
-        elif not akims and author.evidence.startswith("akim's page"):
-            page = self.matcher.attribute(m.author_name or "", m.local_date)
+        elif not akims and facts.page is not None:
+            page = self.matcher.attribute(facts.page, m.local_date)
             akims, why = page.person_ids, f"akim's page {page.evidence}"
         targets: frozenset[int] | None = None
-        if akims and parts.positions:
+        if akims and parts.hot:
+            # the words naming one of the akims, or an akim word
             wanted = set(akims)
-            infos, positions = parts.infos, parts.positions
             targets = frozenset(
-                [
-                    positions[j]
-                    for j in [j for j, info in enumerate(infos) if info.flags & F_AKIM or info.kinds & _PERSON_KINDS]
-                    if infos[j].flags & F_AKIM or any(e.payload in wanted for e in infos[j].entries)
-                ]
+                parts.token_indices(
+                    [
+                        j
+                        for j, info in enumerate(parts.infos)
+                        if info.flags & F_AKIM
+                        or (info.kinds & _PERSON_KINDS and any([e.payload in wanted for e in info.entries]))
+                    ]
+                )
             )
-        return _Analysed(parts.toks, akims, why, targets, parts.flat, parts.lang)
+        return _Analysed(parts, akims, why, targets)
 
     def classify(self, mentions: Sequence[Mention]) -> list[Classification]:
         # the batch allocates many small objects that all live to its end: the cyclic garbage
@@ -223,38 +319,49 @@ class EmbeddedClassifier:
                 gc.enable()
 
     def _classify(self, mentions: Sequence[Mention]) -> list[Classification]:
-        authors: list[AuthorType] = [self.authors.classify(m.platform, m.author_id, m.author_name) for m in mentions]
-        analysed = [self._analyse(m, a) for m, a in zip(mentions, authors, strict=True)]
-        posts = [
-            Post(
-                key=f"{n}",
-                platform=m.platform,
-                post_id=m.id,
-                author=f"{m.platform}:{m.author_id}",
-                published=m.published_utc,
-                text=m.text,
-                reshare_of=m.reshare_of,
-                official=a.kind == "official",
-                words=x.words,
+        authors, analysed, epochs = self._authors, self._analysed, self._epochs
+        facts: list[_AuthorFacts] = []
+        texts: list[_Analysed] = []
+        posts: list[Post] = []
+        for n, m in enumerate(mentions):
+            f = authors.get((m.platform, m.author_id, m.author_name))
+            if f is None:
+                f = self._author_facts(m)
+            epoch = epochs.get(m.local_date)
+            if epoch is None:
+                epoch = self._epoch(m.local_date)
+            x = analysed.get((m.text, epoch, f.context))
+            if x is None:
+                x = self._analyse(m, f)
+            facts.append(f)
+            texts.append(x)
+            posts.append(
+                Post(
+                    key=f"{n}",
+                    platform=m.platform,
+                    post_id=m.id,
+                    author=f"{m.platform}:{m.author_id}",
+                    published=m.published_utc,
+                    text=m.text,
+                    reshare_of=m.reshare_of,
+                    official=f.official,
+                    words=x.words,
+                )
             )
-            for n, (m, a, x) in enumerate(zip(mentions, authors, analysed, strict=True))
-        ]
         reshares = find_reshares(posts, self._handles, self.known_official_texts)
-        officialish = [a.kind == "official" or r.reshare for a, r in zip(authors, reshares, strict=True)]
+        officialish = [f.official or r.reshare for f, r in zip(facts, reshares, strict=True)]
         if isinstance(self.tone_model, LexiconToneModel):
-            tones = [
-                score_features([t.tone for t in x.toks], x.targets, o)
-                for x, o in zip(analysed, officialish, strict=True)
-            ]
+            tones = [_lexicon_tone(x, o) for x, o in zip(texts, officialish, strict=True)]
         else:
-            targets = [frozenset(x.toks[n].text for n in x.targets or ()) for x in analysed]
+            targets = [frozenset(x.parts.toks[n].text for n in x.targets or ()) for x in texts]
             tones = self.tone_model.tones([m.text for m in mentions], targets, officialish)
         # a reshare takes the tone of what it forwards or copies
         for n, r in enumerate(reshares):
             if r.reshare and r.source is not None:
                 tones[n] = tones[int(r.source)]
         out = []
-        for a, r, x, tone in zip(authors, reshares, analysed, tones, strict=True):
+        for f, r, x, tone in zip(facts, reshares, texts, tones, strict=True):
+            a = f.author
             lang, lang_why = x.lang
             out.append(
                 Classification(
@@ -274,6 +381,14 @@ class EmbeddedClassifier:
                 )
             )
         return out
+
+
+def _lexicon_tone(x: _Analysed, official: bool) -> Tone:
+    """The lexicon tone of an analysed text (computed once per text context and official flag)."""
+    hit = x.tones[official]
+    if hit is None:
+        hit = x.tones[official] = score_features(x.parts.tones, x.targets, official)
+    return hit
 
 
 def _keep_source(c: Classification, m: Mention) -> Classification:

@@ -49,6 +49,8 @@ OFFICIAL_ID_PARTS = frozenset(
         "resmi",
     }
 )
+ID_SPLIT_RE = re.compile(r"[^0-9a-zа-яёәғқңөұүһі]+")
+AKIM_FIRST_RE = re.compile(r"^\s*(?:аким|әкім|akim)\b", re.IGNORECASE)
 AKIM_PAGE_RE = re.compile(r"^\s*(?:аким|әкім|akim)\b|официальн|official|ресми", re.IGNORECASE)
 MEDIA_NAME_RE = re.compile(
     r"news|новост|ньюс|жаңалық|ақпарат|aqparat|akparat|информ|inform|\binfo\b|инфо\b|\btv\b|\bтв\b|"
@@ -96,7 +98,18 @@ class AuthorType:
 
 
 def _id_parts(author_id: str) -> list[str]:
-    return [p for p in re.split(r"[^0-9a-zа-яёәғқңөұүһі]+", author_id.lower()) if p]
+    return [p for p in ID_SPLIT_RE.split(author_id.lower()) if p]
+
+
+@dataclass(frozen=True, slots=True)
+class _NameFacts:
+    """What the rules read from a display name (many accounts share one)."""
+
+    person: str | None  # the roster person the name spells
+    akim_page: bool  # "Аким …", "official", "ресми" …
+    akim_first: bool  # begins with "аким"/"әкім"/"akim"
+    official: str | None  # the state-body pattern found
+    media: str | None  # the media pattern found
 
 
 class AuthorClassifier:
@@ -104,6 +117,7 @@ class AuthorClassifier:
         self.matcher = matcher
         self.registry = {(a.platform.lower(), a.author_id.lower()): a for a in reference.official_accounts}
         self._cache: dict[tuple[str, str, str], AuthorType] = {}
+        self._names: dict[str, _NameFacts] = {}
 
     def classify(self, platform: str, author_id: str, author_name: str | None) -> AuthorType:
         key = (platform, author_id, author_name or "")
@@ -113,24 +127,41 @@ class AuthorClassifier:
             self._cache[key] = hit
         return hit
 
+    def _name_facts(self, name: str) -> _NameFacts:
+        hit = self._names.get(name)
+        if hit is None:
+            official = OFFICIAL_NAME_RE.search(name)
+            media = MEDIA_NAME_RE.search(name)
+            hit = self._names[name] = _NameFacts(
+                self.matcher.person_of_name(name) if name else None,
+                bool(AKIM_PAGE_RE.search(name)),
+                bool(AKIM_FIRST_RE.match(name)),
+                official.group(0) if official else None,
+                media.group(0) if media else None,
+            )
+        return hit
+
     def _classify(self, platform: str, author_id: str, name: str) -> AuthorType:
         account = self.registry.get((platform.lower(), author_id.lower()))
         if account is not None:
             return AuthorType("official", f"registry {account.kind} {account.region_code}".strip())
-        pid = self.matcher.person_of_name(name) if name else None
+        facts = self._name_facts(name)
+        pid = facts.person
         if pid:
             return AuthorType("official", f"akim's own account (name = {pid})", pid)
         parts = _id_parts(author_id)
-        if AKIM_PAGE_RE.search(name) and (
-            re.match(r"^\s*(?:аким|әкім|akim)\b", name, re.IGNORECASE) or "akim" in parts
-        ):
+        if facts.akim_page and (facts.akim_first or "akim" in parts):
             return AuthorType("official", f"akim's page: {name!r}")
-        handle_person = self.matcher.surname_in_handle(author_id)
-        if handle_person and any(p in {"official", "akim", "press", "resmi"} for p in parts):
-            return AuthorType("official", f"akim's own handle {author_id!r}", handle_person)
-        m = OFFICIAL_NAME_RE.search(name) or OFFICIAL_NAME_RE.search(author_id)
-        if m:
-            return AuthorType("official", f"state-body pattern {m.group(0).strip()!r}")
+        if any(p in {"official", "akim", "press", "resmi"} for p in parts):
+            handle_person = self.matcher.surname_in_handle(author_id)
+            if handle_person:
+                return AuthorType("official", f"akim's own handle {author_id!r}", handle_person)
+        found = facts.official
+        if found is None:
+            m = OFFICIAL_NAME_RE.search(author_id)
+            found = m.group(0) if m else None
+        if found is not None:
+            return AuthorType("official", f"state-body pattern {found.strip()!r}")
         official_parts = [p for p in parts if p in OFFICIAL_ID_PARTS or p.startswith(("akimat", "akim"))]
         if (
             official_parts
@@ -142,9 +173,8 @@ class AuthorClassifier:
             return AuthorType("media", f"web site {author_id!r}")
         if any(p in PERSON_HINT_PARTS for p in parts):
             return AuthorType("person", "fan/reader account")
-        m = MEDIA_NAME_RE.search(name)
-        if m and "/" not in author_id:
-            return AuthorType("media", f"media pattern {m.group(0)!r} in name")
+        if facts.media is not None and "/" not in author_id:
+            return AuthorType("media", f"media pattern {facts.media!r} in name")
         media_parts = [p for p in parts if p in MEDIA_ID_PARTS]
         if media_parts and "/" not in author_id:
             return AuthorType("media", f"media handle part {media_parts[0]!r}")

@@ -44,6 +44,9 @@ class ReshareResult:
     evidence: str
 
 
+NOT_RESHARE = ReshareResult(False, None, "")
+
+
 def shingles(text: str) -> frozenset[str]:
     """Word 3-shingles of the normalised text."""
     return _shingles_of(normalise(text))
@@ -72,14 +75,22 @@ def find_reshares(
         if t and t.strip():
             finder.add(t, None)
     results = []
+    # posts repeat texts: the sampled-shingle test once per word tuple (all alive meanwhile, so
+    # their ids are unique)
+    maybe: dict[int, bool] = {}
     for p in posts:
-        forwarded = _forwarded(p, by_id, handles)
+        forwarded = _forwarded(p, by_id, handles) if p.reshare_of or "@" in p.text else None
         if forwarded is not None:
             results.append(forwarded)
-        elif p.text.strip() and finder.texts and _maybe_copy(p, finder.index):
-            results.append(finder.match(p))
-        else:
-            results.append(ReshareResult(False, None, ""))
+            continue
+        if finder.texts and p.text.strip():
+            may = maybe.get(id(p.words))
+            if may is None:
+                may = maybe[id(p.words)] = _maybe_copy(p, finder.index)
+            if may:
+                results.append(finder.match(p))
+                continue
+        results.append(NOT_RESHARE)
     return results
 
 
@@ -94,6 +105,7 @@ class _CopyFinder:
         self.index: dict[str, list[int]] = {}
         self._norm: dict[str, str] = {}
         self._shingles: dict[str, frozenset[str]] = {}
+        self._ranked: dict[str, list[tuple[float, int]]] = {}
 
     def norm(self, text: str) -> str:
         hit = self._norm.get(text)
@@ -111,6 +123,7 @@ class _CopyFinder:
         norm = self.norm(text)
         uid = self.texts.get(norm)
         if uid is None:
+            self._ranked.clear()  # a new text may be a candidate of any post
             uid = self.texts[norm] = len(self.sources)
             self.sources.append([])
             s = self.shingles(norm)
@@ -135,10 +148,11 @@ class _CopyFinder:
             ok, src = self._source(uid, p)
             if ok:
                 return ReshareResult(True, src.key if src else None, "same normalised text as an official post")
-        mine = self.shingles(norm)
-        if len(mine) < MIN_WORDS - SHINGLE + 1:
-            return ReshareResult(False, None, "")
-        ranked = sorted(self._candidates(mine), reverse=True)
+        ranked = self._ranked.get(norm)
+        if ranked is None:
+            mine = self.shingles(norm)
+            short = len(mine) < MIN_WORDS - SHINGLE + 1
+            ranked = self._ranked[norm] = [] if short else sorted(self._candidates(mine), reverse=True)
         for score, u in ranked:
             if score < self.threshold:
                 break
@@ -147,7 +161,7 @@ class _CopyFinder:
                 return ReshareResult(
                     True, src.key if src else None, f"near copy of an official post (jaccard {score:.2f})"
                 )
-        return ReshareResult(False, None, "")
+        return NOT_RESHARE
 
     def _candidates(self, mine: frozenset[str]) -> list[tuple[float, int]]:
         """(jaccard, uid) of every official text whose Jaccard with `mine` can reach the threshold.
@@ -186,9 +200,13 @@ def _maybe_copy(p: Post, index: dict[str, list[int]]) -> bool:
         return True
     words = p.words
     n = len(words) - SHINGLE + 1
-    picks = {0, n // 3, (2 * n) // 3, n - 1}
-    hits = sum(1 for i in picks if " ".join(words[i : i + SHINGLE]) in index)
-    return hits >= 2
+    hits = 0
+    for i in {0, n // 3, (2 * n) // 3, n - 1}:
+        if " ".join(words[i : i + SHINGLE]) in index:
+            hits += 1
+            if hits == 2:
+                return True
+    return False
 
 
 def _forwarded(p: Post, by_id: dict[tuple[str, str], Post], handles: set[str]) -> ReshareResult | None:

@@ -70,8 +70,11 @@ _LATIN_LETTERS = str.maketrans({"y": "i", "q": "k", "x": "h", "w": "u", "o": "u"
 
 def normalise(text: str) -> str:
     """The methodology's normalised text: casefold, ё→е, URLs removed, white space collapsed."""
-    folded = URL_RE.sub(" ", text.casefold()).replace("ё", "е")
-    return SPACE_RE.sub(" ", folded).strip()
+    folded = text.casefold()
+    if "http" in folded or "www." in folded:  # else no URL: skip the regex
+        folded = URL_RE.sub(" ", folded)
+    # split() and strip() share the regex's \s (Unicode white space)
+    return " ".join(folded.replace("ё", "е").split())
 
 
 def fold(text: str) -> str:
