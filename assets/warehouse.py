@@ -85,6 +85,9 @@ def now_utc() -> datetime:
 
 
 DEFAULT_MEMORY_LIMIT = "1500MB"
+# A backfill commits a week at a time; with DuckDB's default (16 MiB of WAL) most commits would
+# rewrite the file. The WAL is replayed after a crash, and the file is checkpointed on close.
+CHECKPOINT_THRESHOLD = "1GB"
 
 
 def duckdb_memory_limit() -> str:
@@ -103,8 +106,13 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[du
     target = path or warehouse_path()
     if read_only and not target.exists():
         raise FileNotFoundError(f"no warehouse at {target}: run `akims demo` or `akims run` first")
-    con = duckdb.connect(str(target), read_only=read_only, config={"memory_limit": duckdb_memory_limit()})
+    con = duckdb.connect(
+        str(target),
+        read_only=read_only,
+        config={"memory_limit": duckdb_memory_limit(), "checkpoint_threshold": CHECKPOINT_THRESHOLD},
+    )
     try:
+        con.execute("set enable_progress_bar = false")  # our own progress lines, not DuckDB's bars
         if not read_only:
             ensure_tables(con)
         yield con

@@ -55,8 +55,9 @@ def reference_for(overrides: Overrides) -> Reference:
 
 
 @dataclass(frozen=True)
-class DemoWeek:
-    week_start: date
+class DemoWeeks:
+    week_starts: tuple[date, ...]
+    """consecutive Mondays"""
     size: int
     seed: int
     overrides: Overrides
@@ -69,22 +70,56 @@ class GeneratedWeek:
     rejected: list[RejectedRow]
 
 
-def demo_week(job: DemoWeek) -> GeneratedWeek:
-    """The demo generator's mentions of one week (Monday..Sunday, clipped to the demo's span)."""
+DEMO_WEEKS_PER_TASK = 8
+
+
+def demo_tasks(weeks: Sequence[date], workers: int) -> list[tuple[date, ...]]:
+    """Consecutive weeks grouped into tasks: generating a window also generates the week before
+    it (rows spill forward from earlier days), so one week alone costs two; runs of weeks share
+    that cost. About two tasks per worker, at most DEMO_WEEKS_PER_TASK weeks each."""
+    per_task = max(1, min(DEMO_WEEKS_PER_TASK, -(-len(weeks) // (2 * workers))))
+    tasks: list[list[date]] = []
+    for week in sorted(weeks):
+        if tasks and len(tasks[-1]) < per_task and week - tasks[-1][-1] == timedelta(days=7):
+            tasks[-1].append(week)
+        else:
+            tasks.append([week])
+    return [tuple(t) for t in tasks]
+
+
+def demo_weeks(job: DemoWeeks) -> list[GeneratedWeek]:
+    """The demo generator's mentions of consecutive weeks (Monday..Sunday, clipped to the demo's
+    span), one table per week."""
     from assets.sources.demo import DemoConfig, generate_mentions
     from assets.warehouse import mentions_table
 
     config = DemoConfig(mentions_per_half_year=job.size, seed=job.seed)
-    first = max(job.week_start, config.start)
-    last = min(job.week_start + timedelta(days=6), config.end)
-    mentions: list[Mention] = []
-    rejected: list[RejectedRow] = []
+    first = max(job.week_starts[0], config.start)
+    last = min(job.week_starts[-1] + timedelta(days=6), config.end)
+    by_week: dict[date, tuple[list[Mention], list[RejectedRow]]] = {w: ([], []) for w in job.week_starts}
     if first <= last:
         for row in generate_mentions(config, reference_for(job.overrides), first, last):
             record = validate(row)
-            (rejected if isinstance(record, RejectedRow) else mentions).append(record)
-    table = mentions_table(mentions, source="demo", keep_source_label=False)
-    return GeneratedWeek(job.week_start, table, rejected)
+            if isinstance(record, RejectedRow):
+                # a row the contract rejects is kept with the week it was generated for
+                by_week[_week_of_rejected(row, job.week_starts)][1].append(record)
+            else:
+                by_week[record.week_start][0].append(record)
+    return [
+        GeneratedWeek(week, mentions_table(mentions, source="demo", keep_source_label=False), rejected)
+        for week, (mentions, rejected) in by_week.items()
+    ]
+
+
+def _week_of_rejected(row: dict[str, Any], weeks: Sequence[date]) -> date:
+    """The week a rejected demo row belongs to (by the date in its published_at, else the first)."""
+    text = str(row.get("published_at") or "")[:10]
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return weeks[0]
+    monday = day - timedelta(days=day.weekday())
+    return monday if monday in weeks else weeks[0]
 
 
 @dataclass(frozen=True)

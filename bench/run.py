@@ -250,9 +250,9 @@ def report(results: dict) -> str:
     add("")
     add("## dbt vs the single-query floor\n")
     add(
-        "| mentions / half-year | floor query s | floor = marts? | dbt seed + run, wall s | dbt models only (run_results) s | dbt build in `akims run` s | dbt run / floor |"  # noqa: E501
+        "| mentions / half-year | floor query s | floor = marts? | dbt seed + run, wall s | dbt models only (run_results) s | dbt build in `akims run` s | dbt models / floor | dbt process / floor |"  # noqa: E501
     )
-    add("|---:|---:|---|---:|---:|---:|---:|")
+    add("|---:|---:|---|---:|---:|---:|---:|---:|")
     ratios = []
     for sz in results["sizes"]:
         st = sz["staged"]
@@ -263,11 +263,16 @@ def report(results: dict) -> str:
             build = next(
                 (s for n, s in (sz["e2e"] or {}).get("info", {}).get("stages", []) if n.startswith("dbt")), None
             )
-            ratios.append(dbt_wall / fq)
+            ratios.append((sz["size"], models / fq, dbt_wall / fq))
             add(
                 f"| {sz['size']:,} | {fq:.2f} | {st['floor']['info'].get('floor-match', '?')} | {dbt_wall:.1f} | "
-                f"{models:.1f} | {build if build is not None else '—'} | {dbt_wall / fq:.0f}× |"
+                f"{models:.1f} | {build if build is not None else '—'} | {models / fq:.1f}× | {dbt_wall / fq:.1f}× |"
             )
+    add(
+        "\n*dbt models / floor*: the SQL work dbt does (every model: also half-years, years, rankings, eligibility "
+        "and quality marts) against the one query computing the weekly indicators. *dbt process / floor* adds "
+        "dbt's start, parsing, connection and seeds, a fixed cost of several seconds."
+    )
     add("")
     cls = results.get("classifiers")
     if cls:
@@ -301,9 +306,10 @@ def report(results: dict) -> str:
         add(
             f"| 1 M peak memory ≤ 3 GB | {e['peak_rss_mb'] / 1024:.2f} GB | {met(e['peak_rss_mb'] <= TARGETS['peak_mb'])} |"  # noqa: E501
         )
-    if ratios:
+    for size, models, process in ratios:
         add(
-            f"| dbt ≤ 3× the floor | {', '.join(f'{x:.0f}×' for x in ratios)} | {met(max(ratios) <= TARGETS['dbt_vs_floor'])} |"  # noqa: E501
+            f"| dbt ≤ 3× the floor ({size:,}/half-year) | models {models:.1f}×, whole process {process:.1f}× | "
+            f"models {met(models <= TARGETS['dbt_vs_floor'])}, process {met(process <= TARGETS['dbt_vs_floor'])} |"
         )
     if cls:
         cold, warm, nat = cls[0]["per_second"], cls[1]["per_second"], cls[2]["per_second"]

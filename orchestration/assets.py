@@ -7,7 +7,7 @@ import dagster as dg
 
 from assets import __version__ as project_version
 from assets import progress
-from assets.parallel import map_in_order
+from assets.parallel import map_in_order, worker_count
 from assets.quality.store import quarantine_counts
 from assets.warehouse import (
     connect,
@@ -19,7 +19,7 @@ from assets.warehouse import (
     replace_classified_week,
     replace_week,
 )
-from assets.weekly import ClassifyWeek, DemoWeek, classify_week, demo_week
+from assets.weekly import ClassifyWeek, DemoWeeks, classify_week, demo_tasks, demo_weeks
 from orchestration.partitions import (
     week_label,
     weekly_partitions,
@@ -85,8 +85,10 @@ def raw_mentions(
         elif kind == "demo":
             overrides = load_overrides(con)
             size, seed = mention_source.effective_demo_size(), mention_source.effective_demo_seed()
-            jobs = (DemoWeek(week_start, size, seed, overrides) for week_start in weeks)
-            for number, week in enumerate(map_in_order(demo_week, jobs, count=len(weeks)), start=1):
+            tasks = demo_tasks(weeks, worker_count(len(weeks)))
+            jobs = (DemoWeeks(task, size, seed, overrides) for task in tasks)
+            generated = (week for part in map_in_order(demo_weeks, jobs, count=len(tasks)) for week in part)
+            for number, week in enumerate(generated, start=1):
                 replace_week(con, week.week_start, week.mentions, week.rejected, source="demo")
                 per_week[week_label(week.week_start)] = week.mentions.num_rows
                 quarantined_total += len(week.rejected)

@@ -85,7 +85,7 @@ def official_name_match(
 
 def text_tokens(text: str) -> frozenset[str]:
     """Lower-cased words without punctuation, digits or emoji: what near-identical texts share."""
-    return frozenset(w.replace("ё", "е") for w in _WORD.findall(text.lower()) if len(w) > 1)
+    return frozenset([w for w in _WORD.findall(text.lower().replace("ё", "е")) if len(w) > 1])
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from assets.quality.detect import (
     AccountFacts,
@@ -80,7 +81,9 @@ def find_roster_signals(con: duckdb.DuckDBPyConnection) -> list[RosterSignal]:
         f"""
         select {POST_COLUMNS}
         from raw.mentions m left join raw.classified_mentions c using (platform, id)
-        where m.week_start in (select week_start from scan_weeks) and lower(m.text) like '%аким%'
+        where m.week_start in (select week_start from scan_weeks)
+          -- every pattern needs "аким" and "области": most posts are ruled out here, not in Python
+          and lower(m.text) like '%аким%' and m.text like '%области%'
         order by m.platform, m.published_utc, m.id
         """
     ).fetchall()
@@ -125,7 +128,11 @@ def store_bursts(con: duckdb.DuckDBPyConnection, bursts: Sequence[Sequence[Post]
             for position, p in enumerate(burst)
         )
     if rows:
-        con.executemany("insert into raw.quality_bursts values (?, ?, ?, ?, ?, ?, ?)", rows)
+        columns = ("week_start", "burst_no", "position", "platform", "id", "author_id", "published_utc")
+        table = pa.table({name: [row[n] for row in rows] for n, name in enumerate(columns)})
+        con.register("burst_rows", table)
+        con.execute(f"insert into raw.quality_bursts ({', '.join(columns)}) select * from burst_rows")
+        con.unregister("burst_rows")
 
 
 def stored_bursts(con: duckdb.DuckDBPyConnection) -> list[list[BurstPost]]:
