@@ -41,6 +41,20 @@ def worker_count(items: int | None = None) -> int:
     return max(1, min(wanted, items)) if items is not None else max(1, wanted)
 
 
+PARALLEL_MIN_ITEMS = 100_000
+
+
+def parallel_min_items() -> int:
+    """Below this much work (mentions) in a run, workers cost more to start (a few seconds
+    each) than they save: `AKIMS_PARALLEL_MIN_MENTIONS`, default 100,000."""
+    raw = os.environ.get("AKIMS_PARALLEL_MIN_MENTIONS", "").strip()
+    if not raw:
+        return PARALLEL_MIN_ITEMS
+    if not raw.isdigit():
+        raise SettingError(f"AKIMS_PARALLEL_MIN_MENTIONS must be a whole number >= 0, got {raw!r}")
+    return int(raw)
+
+
 def map_in_order(
     work: Callable[[Item], Result], items: Iterable[Item], *, count: int, workers: int | None = None
 ) -> Iterator[Result]:

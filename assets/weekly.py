@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,26 +20,9 @@ import pyarrow as pa
 from assets.records import Mention, RejectedRow, validate
 from assets.reference import OfficialAccount, Reference, Tenure, load_reference
 
-# the columns of raw.mentions a classifier reads, in this order (see assets.warehouse.read_week_rows)
-CLASSIFIER_COLUMNS = (
-    "id",
-    "platform",
-    "published_at",
-    "published_utc",
-    "local_date",
-    "author_id",
-    "text",
-    "author_name",
-    "author_followers",
-    "url",
-    "likes",
-    "comments",
-    "reposts",
-    "views",
-    "reshare_of",
-    "lang",
-    "sentiment",
-)
+# the columns of raw.mentions a classifier reads, in this order (see assets.warehouse.read_week_rows):
+# the fields of a Mention, except the input row it may carry
+CLASSIFIER_COLUMNS = tuple(f.name for f in fields(Mention) if f.name != "raw")
 
 Overrides = tuple[tuple[Tenure, ...] | None, tuple[OfficialAccount, ...] | None]
 

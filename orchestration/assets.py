@@ -7,7 +7,7 @@ import dagster as dg
 
 from assets import __version__ as project_version
 from assets import progress
-from assets.parallel import map_in_order, worker_count
+from assets.parallel import map_in_order, parallel_min_items, worker_count
 from assets.quality.store import quarantine_counts
 from assets.warehouse import (
     connect,
@@ -85,9 +85,11 @@ def raw_mentions(
         elif kind == "demo":
             overrides = load_overrides(con)
             size, seed = mention_source.effective_demo_size(), mention_source.effective_demo_seed()
-            tasks = demo_tasks(weeks, worker_count(len(weeks)))
+            workers = worker_count(len(weeks)) if size * len(weeks) / 26 >= parallel_min_items() else 1
+            tasks = demo_tasks(weeks, workers)
             jobs = (DemoWeeks(task, size, seed, overrides) for task in tasks)
-            generated = (week for part in map_in_order(demo_weeks, jobs, count=len(tasks)) for week in part)
+            parts = map_in_order(demo_weeks, jobs, count=len(tasks), workers=workers)
+            generated = (week for part in parts for week in part)
             for number, week in enumerate(generated, start=1):
                 replace_week(con, week.week_start, week.mentions, week.rejected, source="demo")
                 per_week[week_label(week.week_start)] = week.mentions.num_rows
@@ -146,8 +148,12 @@ def classified_mentions(
                 yield ClassifyWeek(week_start, rows, previous, backend, overrides)
                 previous = [(r[1], r[5], r[7], r[6]) for r in rows]  # platform, author_id, author_name, text
 
-        # model backends hold a model per process: classify those in this process only
-        workers = None if backend == "embedded" else 1
+        # model backends hold a model per process, and a small range does not repay starting
+        # workers (a few seconds each): those are classified in this process
+        (mentions,) = con.execute(
+            "select count(*) from raw.mentions where list_contains(?, week_start)", [weeks]
+        ).fetchone()
+        workers = None if backend == "embedded" and mentions >= parallel_min_items() else 1
         for number, week in enumerate(map_in_order(classify_week, jobs(), count=len(weeks), workers=workers), 1):
             replace_classified_week(con, week.week_start, week.table)
             total += week.table.num_rows

@@ -155,9 +155,21 @@ def _existing(partitions: dg.TimeWindowPartitionsDefinition, keys: list[str], wh
     return kept
 
 
+def check_settings() -> None:
+    """Read the AKIMS_* settings the runs will use, so a bad one stops here, in one line
+    (`assets.paths.SettingError`), not half-way through a Dagster run."""
+    from assets.parallel import parallel_min_items, worker_count
+    from assets.warehouse import duckdb_memory_limit
+
+    worker_count()
+    parallel_min_items()
+    duckdb_memory_limit()
+
+
 def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, list[str]]:
     """Materialise every week overlapping [first, last], then the half-years and years inside it."""
     os.environ["AKIMS_HOME"] = str(akims_home())
+    check_settings()
     if progress:
         os.environ["AKIMS_PROGRESS"] = "1"
     dagster_instance = instance()

@@ -189,3 +189,47 @@ def test_demo_half_year_keeps_leavers_and_lists_june_newcomers(
     assert header == (
         "rank,person_id,akim_name,region_code,score,mentions,positive,negative,tone_index,authors,engagement,reach"
     )
+
+
+def test_worker_processes_build_the_same_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Weeks generated and classified by two worker processes (assets/parallel.py) give the same
+    rows, rankings and eligibility as one process: the previous week's official posts reach each
+    worker, and the parent stores the weeks in order."""
+    monkeypatch.setenv("AKIMS_SOURCE", "demo")
+    monkeypatch.setenv("AKIMS_DEMO_SIZE", "20000")
+    monkeypatch.setenv("AKIMS_PSEUDONYM_KEY", "one key for both")  # else each warehouse draws its own
+    snapshots = []
+    for workers, threshold in (("1", "100000"), ("2", "0")):
+        home = tmp_path / f"workers-{workers}"
+        monkeypatch.setenv("AKIMS_HOME", str(home))
+        monkeypatch.setenv("AKIMS_WORKERS", workers)
+        monkeypatch.setenv("AKIMS_PARALLEL_MIN_MENTIONS", threshold)
+        assert main(["run", "--from", "2019-02-04", "--to", "2019-03-10"]) == 0
+        snapshots.append(_snapshot(home / "warehouse.duckdb"))
+    capsys.readouterr()
+    assert len(snapshots[0]["classified"]) > 3000
+    assert snapshots[0] == snapshots[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("AKIMS_WORKERS", "many", "AKIMS_WORKERS must be a whole number >= 1, got 'many'"),
+        ("AKIMS_PARALLEL_MIN_MENTIONS", "-5", "AKIMS_PARALLEL_MIN_MENTIONS must be a whole number >= 0"),
+        ("AKIMS_DUCKDB_MEMORY_LIMIT", "lots", "AKIMS_DUCKDB_MEMORY_LIMIT must be a size such as 1500MB"),
+    ],
+)
+def test_a_bad_setting_stops_the_run_with_one_line(
+    akims_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    value: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["run", "--from", "2019-03-04", "--to", "2019-03-10"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err

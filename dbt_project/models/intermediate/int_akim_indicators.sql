@@ -17,6 +17,8 @@ eligible as (
 
 -- a tenure's own mentions (indicator_scope 'tenure') and a region's mentions (scope 'region'),
 -- each joined on its own key: one equi-join per scope
+-- one CTE per indicator scope (tenure / region), each an equi-join DuckDB can hash; one join
+-- with `tenure_id = ... or region_code = ...` was a nested-loop join over every mention
 tenure_scope_matches as (
 
     select
