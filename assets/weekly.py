@@ -124,7 +124,7 @@ class ClassifiedWeek:
 
 
 def mentions_of_rows(rows: Sequence[tuple[Any, ...]]) -> list[Mention]:
-    return [Mention(**dict(zip(CLASSIFIER_COLUMNS, r, strict=True))) for r in rows]
+    return [Mention(*r) for r in rows]  # the rows hold CLASSIFIER_COLUMNS, the Mention fields in order
 
 
 def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
