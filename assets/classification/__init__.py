@@ -411,16 +411,22 @@ def classify_records(
     `known_official_texts`: official posts from before the batch (e.g. last week's), so a
     near copy of them is recognised as an official reshare too.
     """
-    factory = TONE_BACKENDS.get(backend)
-    if factory is None:
-        known = ", ".join(sorted(TONE_BACKENDS))
-        raise ValueError(f"unknown classifier backend {backend!r}; known backends: {known}")
-    classifier = _classifier(reference, backend, factory)
+    classifier = _classifier_for(reference, backend)
     classifier.known_official_texts = tuple(known_official_texts)
     results = classifier.classify(list(mentions))
     if keep_source_labels:
         results = [_keep_source(c, m) for c, m in zip(results, mentions, strict=True)]
     return results
+
+
+def _classifier_for(reference: Reference, backend: str) -> EmbeddedClassifier:
+    """This process's classifier for the reference and named backend; ValueError naming the known
+    backends when there is no such backend."""
+    factory = TONE_BACKENDS.get(backend)
+    if factory is None:
+        known = ", ".join(sorted(TONE_BACKENDS))
+        raise ValueError(f"unknown classifier backend {backend!r}; known backends: {known}")
+    return _classifier(reference, backend, factory)
 
 
 _CLASSIFIERS: dict[tuple[int, str], EmbeddedClassifier] = {}
@@ -444,11 +450,7 @@ def official_texts(
 ) -> list[str]:
     """The texts of those (platform, author_id, author_name, text) posts whose author the
     classifier takes for official: the `known_official_texts` of the week that follows them."""
-    factory = TONE_BACKENDS.get(backend)
-    if factory is None:
-        known = ", ".join(sorted(TONE_BACKENDS))
-        raise ValueError(f"unknown classifier backend {backend!r}; known backends: {known}")
-    authors = _classifier(reference, backend, factory).authors
+    authors = _classifier_for(reference, backend).authors
     return [
         text
         for platform, author_id, name, text in posts

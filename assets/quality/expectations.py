@@ -79,7 +79,7 @@ def validated_weeks(con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[
     """The weeks a validation covers: the given ones, or every week of the asset's table."""
     if weeks is not None:
         return sorted(set(weeks))
-    table = SUITES[asset][0].rsplit(" from ", 1)[1]
+    table = {"raw_mentions": "raw.mentions", "classified_mentions": "raw.classified_mentions"}[asset]
     return [w for (w,) in con.execute(f"select distinct week_start from {table} order by 1").fetchall()]
 
 
