@@ -55,6 +55,7 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
         ),
         dg.AssetSpec(
             "loaded_weeks",
+            deps=["landing_mentions"],  # written with raw_mentions, from the same landed weeks
             group_name="mentions",
             kinds={"duckdb"},
             owners=["team:data-desk"],

@@ -155,3 +155,51 @@ def official_like_accounts(context: dg.AssetCheckExecutionContext, warehouse: Wa
 
 
 QUALITY_CHECKS = [raw_mentions_expectations, classified_mentions_expectations, official_like_accounts]
+
+
+def _table(key: str, writers: list[str], description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key,
+        deps=writers,
+        group_name="quality",
+        kinds={"duckdb"},
+        owners=["team:data-desk"],
+        description=description,
+    )
+
+
+# The tables the checks above (and the loaders) write and the dbt mart fct_data_quality reads:
+# dbt sources, shown with who writes them. They are not materialised on their own: the checks
+# and assets named in each description write them in the same run as the asset they check.
+QUALITY_TABLES = [
+    _table(
+        "quality_expectations",
+        ["raw_mentions", "classified_mentions"],
+        "`raw.quality_expectations`: Great Expectations results per asset, expectation and validated week, "
+        "written by the checks raw_mentions_expectations and classified_mentions_expectations.",
+    ),
+    _table(
+        "quality_accounts",
+        ["classified_mentions"],
+        "`raw.quality_accounts`: unregistered accounts that look official, with signals and evidence, "
+        "written by the check official_like_accounts of classified_mentions.",
+    ),
+    _table(
+        "quality_roster_signals",
+        ["classified_mentions"],
+        "`raw.quality_roster_signals`: mentions naming 'аким … области' with a person the roster does not "
+        "know, per week, written by the check official_like_accounts of classified_mentions.",
+    ),
+    _table(
+        "quality_settings",
+        ["classified_mentions"],
+        "`raw.quality_settings`: the data-quality settings in force (assets/quality/settings.py), written by "
+        "the check official_like_accounts before it scans.",
+    ),
+    _table(
+        "quarantine",
+        ["landing_mentions", "raw_mentions"],
+        "`raw.quarantine`: rows set aside because they break the mention contract, with the reason; written "
+        "by raw_mentions (per week), landing_mentions and `akims ingest`.",
+    ),
+]

@@ -13,12 +13,14 @@ from assets.paths import DBT_PROJECT_DIR, akims_home
 TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST = TARGET_DIR / "manifest.json"
 
-# dbt source table -> the Python asset that writes it
+# dbt source table -> the Python asset that writes it (the quality tables, written by asset
+# checks, are declared in orchestration/checks.py: QUALITY_TABLES)
 SOURCE_ASSETS = {
     "mentions": "raw_mentions",
     "loaded_weeks": "loaded_weeks",
     "classified_mentions": "classified_mentions",
 }
+OWNERS = ["team:data-desk"]
 
 
 def _newest_project_file() -> float:
@@ -47,11 +49,60 @@ def ensure_manifest() -> Path:
     return MANIFEST
 
 
+def _ref_name(ref: str) -> str:
+    """The model a dbt `ref('name')` string names."""
+    return ref.split("(", 1)[-1].strip(")").strip("'\"")
+
+
+def _sql_comment(path: Path) -> str:
+    """The leading `--` comment of a singular test's SQL file, joined into one line."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+def test_description(test: Mapping[str, Any], key: dg.AssetKey) -> str:
+    """One line for a dbt test that has none: what the generic test asserts, or the comment at
+    the top of a singular test's SQL. Failing tests fail the dbt build (severity error)."""
+    table = key.to_user_string()
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs") or {}
+    column = kwargs.get("column_name") or test.get("column_name") or ""
+    name = meta.get("name")
+    if name == "not_null":
+        return f"dbt test: {table}.{column} is never NULL."
+    if name == "unique":
+        return f"dbt test: {table}.{column} is unique."
+    if name == "accepted_values":
+        return f"dbt test: {table}.{column} is one of {', '.join(map(str, kwargs.get('values', [])))}."
+    if name == "relationships":
+        to = _ref_name(str(kwargs.get("to", "")))
+        return f"dbt test: every {table}.{column} exists in {to}.{kwargs.get('field', column)}."
+    if name:
+        return f"dbt test {name} on {table}{'.' + column if column else ''}."
+    comment = _sql_comment(DBT_PROJECT_DIR / test.get("original_file_path", ""))
+    return f"dbt test: {comment}" if comment else f"dbt test {test.get('name')} on {table}."
+
+
 class AkimsDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source" and dbt_resource_props["name"] in SOURCE_ASSETS:
             return dg.AssetKey(SOURCE_ASSETS[dbt_resource_props["name"]])
         return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id], asset_spec.key))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets import classified_mentions, raw_mentions
-from orchestration.checks import QUALITY_CHECKS
+from orchestration.checks import QUALITY_CHECKS, QUALITY_TABLES
 from orchestration.dbt import akims_dbt_models
 from orchestration.jobs import PIPELINE_JOBS
+from orchestration.periods import half_year_weeks
 from orchestration.rankings import half_year_ranking, weekly_ranking, year_ranking
 from orchestration.reports import REPORT_ASSETS
 from orchestration.resources import build_resources
@@ -18,6 +19,7 @@ from orchestration.schedules import weekly_job, weekly_schedule
 from orchestration.sensors import inbox_job, inbox_sensor, landing_mentions
 
 ALL_ASSETS = [
+    half_year_weeks,
     landing_mentions,
     raw_mentions,
     classified_mentions,
@@ -29,7 +31,7 @@ ALL_ASSETS = [
 ]
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
+    assets=[*ALL_ASSETS, *QUALITY_TABLES],
     asset_checks=QUALITY_CHECKS,
     jobs=[weekly_job, inbox_job, *PIPELINE_JOBS],
     schedules=[weekly_schedule],

@@ -18,7 +18,16 @@ from orchestration.partitions import (
 )
 from orchestration.resources import WarehouseResource
 
-RANKING_DEPS = [dg.AssetKey("fct_akim_ranking"), dg.AssetKey("fct_period_summary"), dg.AssetKey("fct_data_quality")]
+# the marts publishing reads (publish.periods records dim_settings): a backfill of `+half_year_ranking` builds them
+RANKING_DEPS = [
+    dg.AssetKey("fct_akim_ranking"),
+    dg.AssetKey("fct_period_summary"),
+    dg.AssetKey("fct_data_quality"),
+    dg.AssetKey("dim_settings"),
+]
+# a year's ranking waits for the calendars of its two half-years (the current year's second
+# half is not a partition until it ends)
+HALF_YEARS_OF_YEAR = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
 
 
 def _publish(warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeResult:
@@ -66,7 +75,7 @@ def weekly_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     partitions_def=half_year_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
-    deps=RANKING_DEPS,
+    deps=[*RANKING_DEPS, dg.AssetDep("half_year_weeks")],  # the backfill root (orchestration/periods.py)
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
@@ -81,7 +90,7 @@ def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     partitions_def=year_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
-    deps=RANKING_DEPS,
+    deps=[*RANKING_DEPS, dg.AssetDep("half_year_weeks", partition_mapping=HALF_YEARS_OF_YEAR)],
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],

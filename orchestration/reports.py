@@ -53,6 +53,20 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
 
 
+# the marts a report reads besides its ranking (dbt exposure `period_report`), so that a backfill
+# of `+half_year_report` builds them too
+REPORT_MARTS = [
+    dg.AssetKey(name)
+    for name in (
+        "fct_akim_indicators",
+        "fct_weekly_first_places",
+        "fct_mention_eligibility",
+        "dim_regions",
+        "dim_periods",
+        "dim_settings",
+    )
+]
+
 COMMON = {
     "backfill_policy": dg.BackfillPolicy.single_run(),
     "group_name": "reports",
@@ -63,7 +77,7 @@ COMMON = {
 
 @dg.asset(
     partitions_def=weekly_partitions,
-    deps=[dg.AssetKey("weekly_ranking")],
+    deps=[dg.AssetKey("weekly_ranking"), *REPORT_MARTS],
     description="The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
     **COMMON,
 )
@@ -73,7 +87,7 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 @dg.asset(
     partitions_def=half_year_partitions,
-    deps=[dg.AssetKey("half_year_ranking")],
+    deps=[dg.AssetKey("half_year_ranking"), *REPORT_MARTS],
     automation_condition=dg.AutomationCondition.eager(),
     description="The half-year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
     **COMMON,
@@ -84,7 +98,7 @@ def half_year_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     partitions_def=year_partitions,
-    deps=[dg.AssetKey("year_ranking")],
+    deps=[dg.AssetKey("year_ranking"), *REPORT_MARTS],
     automation_condition=dg.AutomationCondition.eager(),
     description="The year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
     **COMMON,

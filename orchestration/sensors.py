@@ -19,6 +19,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.partitions import weekly_partitions
+from orchestration.periods import WEEK_TO_PERIOD
 from orchestration.resources import WarehouseResource
 
 FETCH_ENV = "AKIMS_FETCH"
@@ -42,6 +43,8 @@ def week_ranges(weeks: Iterable[date], valid_keys: set[str]) -> list[tuple[str, 
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="duckdb_writer",
+    # the half-year calendar is the root of a period backfill (orchestration/periods.py)
+    deps=[dg.AssetDep("half_year_weeks", partition_mapping=WEEK_TO_PERIOD)],
     group_name="mentions",
     kinds={"python", "duckdb"},
     owners=["team:data-desk"],
