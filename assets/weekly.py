@@ -71,14 +71,14 @@ def demo_tasks(weeks: Sequence[date], workers: int) -> list[tuple[date, ...]]:
 
 
 def demo_weeks(job: DemoWeeks) -> list[GeneratedWeek]:
-    """The demo generator's mentions of consecutive weeks (Monday..Sunday, clipped to the demo's
-    span), one table per week."""
-    from assets.sources.demo import DemoConfig, generate_mentions
+    """The demo generator's mentions of consecutive weeks (Monday..Sunday, clipped to the demo
+    source's span, `assets.sources.demo.DEMO_FIRST_DAY..DEMO_LAST_DAY`), one table per week."""
+    from assets.sources.demo import DEMO_FIRST_DAY, DEMO_LAST_DAY, DemoConfig, generate_mentions
     from assets.warehouse import mentions_table
 
     config = DemoConfig(mentions_per_half_year=job.size, seed=job.seed)
-    first = max(job.week_starts[0], config.start)
-    last = min(job.week_starts[-1] + timedelta(days=6), config.end)
+    first = max(job.week_starts[0], DEMO_FIRST_DAY)
+    last = min(job.week_starts[-1] + timedelta(days=6), DEMO_LAST_DAY)
     by_week: dict[date, tuple[list[Mention], list[RejectedRow]]] = {w: ([], []) for w in job.week_starts}
     if first <= last:
         for row in generate_mentions(config, reference_for(job.overrides), first, last):

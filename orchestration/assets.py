@@ -1,5 +1,6 @@
 """Python assets: fetch a week of mentions, classify it, publish the period rankings."""
 
+import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -9,10 +10,16 @@ from assets import __version__ as project_version
 from assets import progress
 from assets.parallel import map_in_order, parallel_min_items, worker_count
 from assets.quality.store import quarantine_counts
+from assets.sources.serving import (
+    SourceUnavailable,
+    check_demo_weeks,
+    check_landing_weeks,
+    landed_per_week,
+    resolve_kind,
+)
 from assets.warehouse import (
     connect,
     copy_landing_weeks,
-    landing_row_count,
     load_overrides,
     posts_of_week,
     read_week_rows,
@@ -73,9 +80,14 @@ def raw_mentions(
     per_week: dict[str, int] = {}
     quarantined_total = 0
     with connect(warehouse.duckdb_path()) as con:
-        kind = mention_source.effective_kind()
-        if kind == "auto":
-            kind = "landing" if landing_row_count(con) > 0 else "demo"
+        try:  # auto is the landing area, never the demo; a week a source cannot serve fails the run
+            kind = resolve_kind(mention_source.effective_kind())
+            if kind == "demo":
+                check_demo_weeks(weeks)
+            else:
+                check_landing_weeks(weeks, landed_per_week(con, weeks), os.environ.get("AKIMS_FETCH", ""))
+        except SourceUnavailable as exc:
+            raise dg.Failure(description=str(exc)) from None
         if kind == "landing":
             for number, (week_start, (count, quarantined)) in enumerate(
                 copy_landing_weeks(con, weeks).items(), start=1
@@ -98,8 +110,6 @@ def raw_mentions(
                 progress.report(
                     f"loaded {week_label(week.week_start)}: {week.mentions.num_rows} mentions ({number}/{len(weeks)})"
                 )
-        else:
-            raise dg.Failure(f"unknown mention source {kind!r}: use auto, demo or landing")
         by_reason = quarantine_counts(con, weeks)
     yield dg.MaterializeResult(asset_key="loaded_weeks", metadata={"weeks": len(weeks)})
     yield dg.MaterializeResult(

@@ -27,8 +27,9 @@ class WarehouseResource(dg.ConfigurableResource):
 class MentionSourceResource(dg.ConfigurableResource):
     """Where `raw_mentions` takes a week from.
 
-    `auto` (default): the landing area when `akims ingest` put anything there, else the
-    embedded demo generator. `demo` and `landing` force one. Values left empty are read from
+    `auto` (default) and `landing`: the landing area (`akims ingest`, the inbox, AKIMS_FETCH),
+    never the demo; `demo`: the embedded demo generator, only when asked for (`akims demo`,
+    AKIMS_SOURCE=demo). See assets/sources/serving.py. Values left empty are read from
     the environment when the run starts (AKIMS_SOURCE, AKIMS_DEMO_SIZE, AKIMS_DEMO_SEED), so one
     loaded code location serves every warehouse folder.
     """

@@ -114,6 +114,19 @@ class AkimProfile:
     tone: float  # -1 (hated) .. 1 (loved): the share of positive vs negative posts
 
 
+# The days the demo *source* serves (AKIMS_SOURCE=demo, `akims demo`): the whole of 2019 and the
+# rest of the ISO week 2020-W01, so 2019-H2 and the year 2019 end on a complete week. A week
+# outside this span is refused, never served empty. DemoConfig's default window below (2019-H1)
+# is only what `generate_mentions` yields when no dates are given; any day can be generated.
+DEMO_FIRST_DAY = date(2019, 1, 1)
+DEMO_LAST_DAY = date(2020, 1, 5)
+
+
+def demo_serves(week_start: date) -> bool:
+    """Whether the demo source has the ISO week starting on this Monday (any day of it in the span)."""
+    return week_start <= DEMO_LAST_DAY and week_start + timedelta(days=6) >= DEMO_FIRST_DAY
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     start: date = date(2019, 1, 1)  # inclusive, Asia/Almaty dates
