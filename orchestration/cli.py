@@ -211,6 +211,7 @@ def print_ranking(period: str, fmt: str) -> int:
     try:
         with connect(read_only=True) as con:
             periods = published_periods(con)
+            _refuse_if_blocked(con, label, f"akims run --from {first} --to {last}")
             if label not in periods:
                 raise UsageError(
                     f"no published ranking for {label} in this warehouse; build it with "
@@ -254,6 +255,15 @@ def render_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _refuse_if_blocked(con: Any, label: str, build_hint: str = "") -> None:
+    """No data, no ranking: a period the data-quality gate refuses is not shown, with the reason."""
+    from assets.quality.report import period_refusal
+
+    refused = period_refusal(con, label, build_hint)
+    if refused:
+        raise UsageError(refused)
+
+
 def cmd_rank(args: argparse.Namespace) -> int:
     return print_ranking(args.period, args.format)
 
@@ -275,6 +285,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     label = _period_label(args.period)
     try:
         with connect(read_only=True) as con:
+            _refuse_if_blocked(con, label)
             summary = period_summary(con, label)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from exc

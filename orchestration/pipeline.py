@@ -196,9 +196,20 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
         )
     if years:
         stages.append((f"publish year ranking(s) and report(s) {', '.join(years)}", "publish_year_job", years))
+    refused: list[str] = []
     for number, (stage, job_name, keys) in enumerate(stages, start=1):
         started = time.monotonic()
         _say(f"[{number}/{len(stages)}] {stage}", progress)
-        _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance)
+        try:
+            _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance)
+        except PipelineError as exc:
+            if not job_name.startswith("publish_"):
+                raise
+            # periods the gate refused (or a failed publication) do not hold back the other periods
+            refused.append(str(exc))
+            _say(f"      not all published ({time.monotonic() - started:.1f} s): see below", progress)
+            continue
         _say(f"      done in {time.monotonic() - started:.1f} s", progress)
+    if refused:
+        raise PipelineError(" | ".join(refused))
     return {"weeks": weeks, "half_years": halves, "years": years}

@@ -1,11 +1,12 @@
 """Period ranking assets: publish the mart's ranking of a week, a half-year or a year."""
 
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
 
 from assets import __version__ as project_version
-from assets.publishing.rankings import publish_period, ranking_markdown
+from assets.publishing.rankings import publish_period, ranking_markdown, withdraw_period
 from assets.quality.report import blocking_checks, gate_message
 from orchestration.assets import DUCKDB_POOL
 from orchestration.partitions import (
@@ -30,7 +31,36 @@ RANKING_DEPS = [
 HALF_YEARS_OF_YEAR = dg.TimeWindowPartitionMapping(allow_nonexistent_upstream_partitions=True)
 
 
-def _publish(warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeResult:
+GATE_CHECK = "publication_gate"
+
+
+def gate_check(asset: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        GATE_CHECK,
+        asset=asset,
+        description="The data-quality gate (marts.fct_data_quality): fails, and the period is not published, "
+        "when a blocking check holds, e.g. no data (weeks with no or far too few mentions), a missing week, "
+        "a silent region; the description says why in one line (docs/data-quality.md).",
+    )
+
+
+def _gate_result(blocked: dict[str, list[str]], published: dict[str, int]) -> dg.AssetCheckResult:
+    """One line for the UI: the first refused period and its first reason."""
+    description = "nothing blocks publication"
+    if blocked:
+        label, problems = next(iter(blocked.items()))
+        others = f" (and {len(blocked) - 1} more period(s) refused)" if len(blocked) > 1 else ""
+        description = f"{label}: not published: {problems[0]}{others}"
+    return dg.AssetCheckResult(
+        check_name=GATE_CHECK,
+        passed=not blocked,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata={"refused": dg.MetadataValue.json(blocked), "published": dg.MetadataValue.json(published)},
+    )
+
+
+def _publish(warehouse: WarehouseResource, labels: list[str]) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     published = {}
     preview = ""
     blocked: dict[str, list[str]] = {}
@@ -38,13 +68,15 @@ def _publish(warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeR
         problems = blocking_checks(warehouse.duckdb_path(), label)
         if problems:  # a blocking data-quality check holds: this period is not published
             blocked[label] = problems
+            withdraw_period(warehouse.duckdb_path(), label)  # nor does an earlier publication stand
             continue
         rows = publish_period(warehouse.duckdb_path(), label, project_version=project_version)
         published[label] = len(rows)
         preview = ranking_markdown(rows, limit=5)
+    yield _gate_result(blocked, published)
     if blocked:
         raise dg.Failure(description=gate_message(blocked), metadata={"published": dg.MetadataValue.json(published)})
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             "periods": dg.MetadataValue.json(published),
             "dagster/row_count": sum(published.values()),
@@ -65,10 +97,13 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
+    check_specs=[gate_check("weekly_ranking")],
     description="The weekly ranking (tournament table of the seven indicators), published to `publish.rankings`.",
 )
-def weekly_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _publish(warehouse, [week_label(d) for d in _starts(context)])
+def weekly_ranking(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    yield from _publish(warehouse, [week_label(d) for d in _starts(context)])
 
 
 @dg.asset(
@@ -79,11 +114,14 @@ def weekly_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
+    check_specs=[gate_check("half_year_ranking")],
     automation_condition=dg.AutomationCondition.eager(),
     description="The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
 )
-def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _publish(warehouse, [half_year_label(d) for d in _starts(context)])
+def half_year_ranking(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    yield from _publish(warehouse, [half_year_label(d) for d in _starts(context)])
 
 
 @dg.asset(
@@ -94,8 +132,11 @@ def half_year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],
+    check_specs=[gate_check("year_ranking")],
     automation_condition=dg.AutomationCondition.eager(),
     description="The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
 )
-def year_ranking(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _publish(warehouse, [year_label(d) for d in _starts(context)])
+def year_ranking(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    yield from _publish(warehouse, [year_label(d) for d in _starts(context)])

@@ -101,6 +101,22 @@ def publish_period(path: Path, period: str, *, project_version: str) -> list[dic
         con.close()
 
 
+def withdraw_period(path: Path, period: str) -> bool:
+    """Remove an earlier publication of a period the data-quality gate now refuses (its data went
+    missing or empty since). True when there was one."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(PUBLISH_DDL)
+        (found,) = con.execute("select count(*) from publish.periods where period = ?", [period]).fetchone()
+        con.execute("begin transaction")
+        con.execute("delete from publish.rankings where period = ?", [period])
+        con.execute("delete from publish.periods where period = ?", [period])
+        con.execute("commit")
+        return bool(found)
+    finally:
+        con.close()
+
+
 def read_ranking(con: duckdb.DuckDBPyConnection, period: str) -> list[dict[str, Any]]:
     columns = ", ".join(RANKING_COLUMNS)
     cursor = con.execute(f"select {columns} from publish.rankings where period = ? order by rank", [period])

@@ -157,7 +157,13 @@ def summarise_quality(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
-    """Everything the report shows for a published period. ReportError when it is not published."""
+    """Everything the report shows for a published period. ReportError when it is not published,
+    with the data-quality gate's reason when the gate refuses it (no data, no ranking)."""
+    from assets.quality.report import period_refusal
+
+    refused = period_refusal(con, period)
+    if refused:
+        raise ReportError(refused)
     periods = published_periods(con)
     if period not in periods:
         raise ReportError(f"no published ranking for {period} in this warehouse; build it first with `akims run`")

@@ -12,6 +12,8 @@ import duckdb
 from assets.quality.settings import QualitySettings, load_settings
 
 OUTCOME_ORDER = {"fail": 0, "warn": 1, "pass": 2}
+# the blocking problem named first when a period is refused: no data before everything else
+REFUSAL_ORDER = {"no_data": 0, "missing_partition": 1, "region_silent": 2}
 
 
 @dataclass
@@ -68,7 +70,35 @@ def blocking_checks(path: Path, period: str) -> list[str]:
         report = read_report(con, period, settings)
     finally:
         con.close()
-    return [f"{r['check_name']}: {r['detail']}" for r in report.blocking]
+    return [f"{r['check_name']}: {r['detail']}" for r in refusal_rows(report)]
+
+
+def refusal_rows(report: QualityReport) -> list[dict[str, Any]]:
+    """The period's blocking problems, no-data ones first ([] when the gate is `warn`)."""
+    if report.settings.gate != "block":
+        return []
+    return sorted(report.blocking, key=lambda r: REFUSAL_ORDER.get(r["check_name"], len(REFUSAL_ORDER)))
+
+
+def refusal(report: QualityReport, build_hint: str = "") -> str | None:
+    """One line saying why the period is not published, e.g. `2019-H2: not published: no_data: no
+    mentions loaded for 26 of 27 week(s) (...)`; None when nothing blocks it. `build_hint` (a
+    command) is offered when the first reason is a week not loaded."""
+    rows = refusal_rows(report)
+    if not rows:
+        return None
+    first = rows[0]
+    more = f" (and {len(rows) - 1} more blocking problem(s))" if len(rows) > 1 else ""
+    remedy = f"build it with `{build_hint}`" if build_hint and first["check_name"] == "missing_partition" else ""
+    return (
+        f"{report.period}: not published: {first['check_name']}: {first['detail']}{more}; "
+        f"{remedy or f'see `akims quality --period {report.period}`'}"
+    )
+
+
+def period_refusal(con: duckdb.DuckDBPyConnection, period: str, build_hint: str = "") -> str | None:
+    """`refusal` of the period as the warehouse's data-quality mart has it now."""
+    return refusal(read_report(con, period), build_hint)
 
 
 def gate_message(blocked: dict[str, list[str]]) -> str:
@@ -91,6 +121,9 @@ def render_report(report: QualityReport, *, limit: int = 8) -> str:
     lines = [f"data quality of {report.period}:"]
     if not report.rows:
         return f"{report.period}: no data-quality results in this warehouse (run `akims run` for it first)"
+    refused = refusal(report)
+    if refused:
+        lines.append(f"  {refused}")
     for check in sorted(report.by_check, key=lambda c: (OUTCOME_ORDER[report.outcome(c)], c)):
         rows = [r for r in report.by_check[check] if r["outcome"] != "pass"]
         outcome = report.outcome(check)

@@ -52,6 +52,14 @@ class QualitySettings:
     """a day with fewer mentions than this share of the median of the 28 days before it is a drop"""
     source_min_share: float = 0.5
     """a source normally delivers when it delivered in at least this share of the loaded weeks"""
+    silent_week_share: float = 0.25
+    """no data, no ranking: a loaded week with no mention, or with fewer than this share of the
+    median of the loaded weeks before it, is silent and blocks its periods"""
+    silent_baseline_weeks: int = 8
+    """the loaded weeks before a week (at least 4 needed) whose median is its baseline volume"""
+    region_silent_min_median: float = 20.0
+    """a rated region with no mention in a loaded week blocks publication when its median weekly
+    mentions over the baseline weeks reach this (below it, a silent region only warns)"""
     leakage_blocks: bool = False
     """official-like leakage above leakage_max_share fails the check; it also blocks publication
     only when this is true (the detector is heuristic: by default an editor reviews the listed

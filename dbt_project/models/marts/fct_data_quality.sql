@@ -1,7 +1,8 @@
 {#- The data-quality gates per period (issue #5). One row per problem found, or one 'pass' row
     per check and period. Settings come from raw.quality_settings (assets/quality/settings.py),
     written by the asset checks before dbt runs. Blocking checks: expectations, registry_leakage,
-    official_like_leakage, missing_partition, eligible_out_of_tenure. -#}
+    official_like_leakage, missing_partition, no_data, region_silent (above its baseline),
+    eligible_out_of_tenure. -#}
 {#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
     built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
 {%- set empty = {
@@ -53,6 +54,27 @@ drop_share as (
 source_share as (
 
     select coalesce(max(case when setting = 'source_min_share' then cast(value as double) end), 0.5) as v
+    from settings
+
+),
+
+silent_share as (
+
+    select coalesce(max(case when setting = 'silent_week_share' then cast(value as double) end), 0.25) as v
+    from settings
+
+),
+
+baseline_n as (
+
+    select coalesce(max(case when setting = 'silent_baseline_weeks' then cast(value as integer) end), 8) as v
+    from settings
+
+),
+
+region_min_median as (
+
+    select coalesce(max(case when setting = 'region_silent_min_median' then cast(value as double) end), 20.0) as v
     from settings
 
 ),
@@ -382,26 +404,226 @@ rated_region_weeks as (
 
 ),
 
+-- a rated region's mentions (mention x akim rows, any status) in each loaded week it has an akim,
+-- and the median of the same over the loaded weeks before (up to silent_baseline_weeks)
+region_week_counts as (
+
+    select region_code, week_start, count(*) as mentions from eligibility group by all
+
+),
+
+region_week_series as (
+
+    select
+        r.region_code,
+        r.week_start,
+        coalesce(c.mentions, 0) as mentions,
+        row_number() over (partition by r.region_code order by r.week_start) as n
+    from rated_region_weeks r
+    left join region_week_counts c using (region_code, week_start)
+    -- an empty week is no one's baseline (no_data reports it)
+    where r.week_start in (select week_start from loaded_weeks where mention_count > 0)
+
+),
+
+vacant_region_weeks as (
+
+    select distinct regions.region_code, cast(d.day - (isodow(d.day) - 1) * interval 1 day as date) as week_start
+    from (select distinct day from days) d
+    inner join regions
+        on regions.is_rated
+        and d.day >= regions.valid_from
+        and (regions.valid_to is null or d.day <= regions.valid_to)
+    where not exists (
+        select 1 from tenures t
+        where t.region_code = regions.region_code and d.day between t.start_date and t.effective_end_or_open
+    )
+
+),
+
+region_baseline as (
+
+    select
+        s.region_code,
+        s.week_start,
+        -- a week with a vacant day (an akim change) may be quiet: it only warns
+        case when exists (
+            select 1 from vacant_region_weeks v where v.region_code = s.region_code and v.week_start = s.week_start
+        ) then 0 else count(b.week_start) end as baseline_weeks,
+        median(b.mentions) as baseline
+    from region_week_series s
+    left join region_week_series b
+        on b.region_code = s.region_code and b.n < s.n and b.n >= s.n - (select v from baseline_n)
+    where s.mentions = 0
+    group by s.region_code, s.week_start
+
+),
+
+-- a silent region: warn; blocking when the region usually has mentions (the source fetched the
+-- week, yet nothing about that akim arrived: a lost query, not a quiet week)
 region_silent as (
 
     select
         periods.period_kind,
         periods.period,
         'region_silent' as check_name,
-        'warn' as outcome,
-        false as is_blocking,
+        case when r.baseline_weeks >= 4 and r.baseline >= (select v from region_min_median)
+            then 'fail' else 'warn' end as outcome,
+        r.baseline_weeks >= 4 and r.baseline >= (select v from region_min_median) as is_blocking,
         r.region_code || ' ' || {{ iso_week_label('r.week_start') }} as subject,
         0.0 as measure,
-        cast(null as double) as threshold,
-        'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }} as detail,
+        case when r.baseline_weeks >= 4 then r.baseline end as threshold,
+        case when r.baseline_weeks >= 4 and r.baseline >= (select v from region_min_median)
+            then 'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }}
+                || ', against a median of ' || cast(round(r.baseline) as bigint) || ' a week in the ' || r.baseline_weeks
+                || ' loaded weeks before: silent while the week was fetched'
+            else 'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }}
+        end as detail,
         cast(null as varchar) as evidence
     from periods
-    inner join rated_region_weeks r
+    inner join region_baseline r
         on r.week_start + interval 3 day between periods.period_start and periods.period_end
         or (periods.period_kind = 'week' and r.week_start = periods.period_start)
-    where not exists (
-        select 1 from eligibility e where e.region_code = r.region_code and e.week_start = r.week_start
-    )
+
+),
+
+-- no data, no ranking: loaded weeks with no mention, or far fewer than the weeks before them,
+-- and periods where nothing is eligible
+-- the baseline of a week: the median of the non-empty loaded weeks before it (up to silent_baseline_weeks)
+week_volume as (
+
+    select
+        w.week_start,
+        w.source,
+        w.mention_count as mentions,
+        (select count(*) from loaded_weeks x where x.mention_count > 0 and x.week_start < w.week_start) as prior
+    from loaded_weeks w
+
+),
+
+nonempty_weeks as (
+
+    select week_start, mention_count as mentions, row_number() over (order by week_start) as n
+    from loaded_weeks
+    where mention_count > 0
+
+),
+
+week_baseline as (
+
+    select
+        w.week_start,
+        w.source,
+        w.mentions,
+        median(b.mentions) as baseline,
+        count(b.week_start) as baseline_weeks
+    from week_volume w
+    left join nonempty_weeks b on b.n <= w.prior and b.n > w.prior - (select v from baseline_n)
+    group by w.week_start, w.source, w.mentions
+
+),
+
+silent_weeks as (
+
+    select *, mentions = 0 as is_empty
+    from week_baseline
+    where mentions = 0 or (baseline_weeks >= 4 and mentions < (select v from silent_share) * baseline)
+
+),
+
+period_weeks as (
+
+    select distinct period_kind, period, cast(day - (isodow(day) - 1) * interval 1 day as date) as week_start
+    from days
+
+),
+
+empty_weeks as (
+
+    select
+        p.period_kind,
+        p.period,
+        'no_data' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        'empty weeks' as subject,
+        cast(count(s.week_start) as double) as measure,
+        0.0 as threshold,
+        'no mentions loaded for ' || count(s.week_start) || ' of ' || count(*) || ' week(s) ('
+            || array_to_string(list({{ iso_week_label('s.week_start') }} order by s.week_start)
+                filter (where s.week_start is not null)[1:4], ', ')
+            || case when count(s.week_start) > 4 then ', …' else '' end
+            || '; loaded from ' || string_agg(distinct s.source, ', ') || ' with no mention)' as detail,
+        to_json(list(s.week_start order by s.week_start) filter (where s.week_start is not null)) :: varchar
+            as evidence
+    from period_weeks p
+    left join silent_weeks s on s.week_start = p.week_start and s.is_empty
+    group by p.period_kind, p.period
+    having count(s.week_start) > 0
+
+),
+
+low_weeks as (
+
+    select
+        p.period_kind,
+        p.period,
+        'no_data' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        {{ iso_week_label('s.week_start') }} as subject,
+        s.mentions / s.baseline as measure,
+        (select v from silent_share) as threshold,
+        {{ iso_week_label('s.week_start') }} || ' is silent: ' || s.mentions || ' mention(s) loaded, '
+            || cast(round(100 * s.mentions / s.baseline) as bigint) || '% of the median '
+            || cast(round(s.baseline) as bigint) || ' of the ' || s.baseline_weeks || ' loaded weeks before (under '
+            || cast(round(100 * (select v from silent_share)) as bigint) || '% counts as silent)' as detail,
+        cast(null as varchar) as evidence
+    from period_weeks p
+    inner join silent_weeks s on s.week_start = p.week_start and not s.is_empty
+
+),
+
+eligible_days as (
+
+    select local_date, count(*) as eligible from eligibility where is_eligible group by 1
+
+),
+
+loaded_days as (
+
+    select local_date, count(*) as loaded from mentions group by 1
+
+),
+
+period_volume as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        (select coalesce(sum(d.loaded), 0) from loaded_days d
+         where d.local_date between periods.period_start and periods.period_end) as loaded,
+        (select coalesce(sum(d.eligible), 0) from eligible_days d
+         where d.local_date between periods.period_start and periods.period_end) as eligible
+    from periods
+
+),
+
+no_eligible as (
+
+    select
+        period_kind,
+        period,
+        'no_data' as check_name,
+        'fail' as outcome,
+        true as is_blocking,
+        'no eligible mention' as subject,
+        0.0 as measure,
+        0.0 as threshold,
+        loaded || ' mention(s) loaded, none an eligible mention of a rated akim: nothing to rank' as detail,
+        cast(null as varchar) as evidence
+    from period_volume
+    where loaded > 0 and eligible = 0
 
 ),
 
@@ -645,6 +867,9 @@ found as (
     union all select * from missing_partition
     union all select * from source_gap
     union all select * from region_silent
+    union all select * from empty_weeks
+    union all select * from low_weeks
+    union all select * from no_eligible
     union all select * from daily_volume_drop
     union all select * from tenure_gap
     union all select * from tenure_overlap
@@ -660,7 +885,7 @@ checks as (
 
     select * from (values
         ('quarantine'), ('expectations'), ('registry_leakage'), ('official_like_leakage'),
-        ('official_like_accounts'), ('missing_partition'), ('source_gap'), ('region_silent'),
+        ('official_like_accounts'), ('missing_partition'), ('no_data'), ('source_gap'), ('region_silent'),
         ('daily_volume_drop'), ('tenure_gap'), ('tenure_overlap'), ('out_of_tenure'),
         ('eligible_out_of_tenure'), ('ranking_newcomer'), ('ranking_missing_region'), ('roster_out_of_date')
     ) as c(check_name)
