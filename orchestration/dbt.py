@@ -119,3 +119,10 @@ class AkimsDbtTranslator(DagsterDbtTranslator):
 def akims_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Seeds, staging, intermediate and marts: indicators and rankings for every loaded period."""
     yield from dbt.cli(["build"], context=context).stream()
+
+
+# One `dbt build` of the whole project, never a subset: the models cover every loaded period at
+# once, and a backfill could otherwise build them piecemeal as their parents land (the reference
+# models first, then a few at a time: four dbt runs for one half-year). Not subsettable, the
+# backfill runs it once, after all its weeks.
+akims_dbt_models = dg.AssetsDefinition(**{**akims_dbt_models.get_attributes_dict(), "can_subset": False})

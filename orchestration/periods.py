@@ -19,6 +19,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from assets.warehouse import table_exists
 from orchestration.partitions import half_year_label, half_year_partitions, week_label, weeks_overlapping
 from orchestration.resources import WarehouseResource
 
@@ -37,18 +38,18 @@ def boundary_weeks(start: date, end: date) -> list[date]:
     return [w for w in weeks_overlapping(start, end) if w < start or w + timedelta(days=6) > end]
 
 
-def loaded_weeks(duckdb_path: Path, weeks: list[date]) -> dict[date, int]:
+def mentions_loaded(duckdb_path: Path, weeks: list[date]) -> dict[date, int]:
     """Mentions loaded per week for those of `weeks` already in `raw.loaded_weeks` (none on a
     fresh warehouse)."""
     if not duckdb_path.exists() or not weeks:
         return {}
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
+        if not table_exists(con, "raw", "loaded_weeks"):
+            return {}
         rows = con.execute(
             "select week_start, mention_count from raw.loaded_weeks where list_contains(?, week_start)", [weeks]
         ).fetchall()
-    except duckdb.CatalogException:  # no week loaded yet
-        return {}
     finally:
         con.close()
     return {week: int(count) for week, count in rows}
@@ -86,7 +87,7 @@ def period_plan(start: date, loaded: dict[date, int]) -> dict[str, Any]:
 def half_year_weeks(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     starts = [date.fromisoformat(key) for key in context.partition_keys]
     every_week = sorted({w for s in starts for w in weeks_overlapping(s, half_year_end(s))})
-    loaded = loaded_weeks(warehouse.duckdb_path(), every_week)
+    loaded = mentions_loaded(warehouse.duckdb_path(), every_week)
     for start in starts:
         context.add_asset_metadata(period_plan(start, loaded), partition_key=start.isoformat())
     return dg.MaterializeResult()

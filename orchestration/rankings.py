@@ -93,7 +93,9 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=DUCKDB_POOL,
-    deps=RANKING_DEPS,
+    # publishing reads the week's loaded_weeks row; the weekly dep also lets a backfill of
+    # `+weekly_report` plan each week's ranking (dbt in between is unpartitioned)
+    deps=[*RANKING_DEPS, dg.AssetDep("loaded_weeks")],
     group_name="rankings",
     kinds={"duckdb"},
     owners=["team:data-desk"],

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from assets.publishing.report import ReportError, preview_markdown, write_report
+from orchestration.dbt import akims_dbt_models
 from orchestration.partitions import (
     half_year_label,
     half_year_partitions,
@@ -53,19 +54,10 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
 
 
-# the marts a report reads besides its ranking (dbt exposure `period_report`), so that a backfill
-# of `+half_year_report` builds them too
-REPORT_MARTS = [
-    dg.AssetKey(name)
-    for name in (
-        "fct_akim_indicators",
-        "fct_weekly_first_places",
-        "fct_mention_eligibility",
-        "dim_regions",
-        "dim_periods",
-        "dim_settings",
-    )
-]
+# A report reads most marts (dbt exposure `period_report`) and comes after the dbt build, which is
+# one non-subsettable step (orchestration/dbt.py): depending on every mart says both, and makes
+# `+half_year_report` select the whole build, as a backfill of it must.
+REPORT_MARTS = sorted(spec.key for spec in akims_dbt_models.specs if spec.group_name == "marts")
 
 COMMON = {
     "backfill_policy": dg.BackfillPolicy.single_run(),
