@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import dagster as dg
+import duckdb
 
 from assets import __version__ as project_version
 from assets import progress
 from assets.parallel import map_in_order, parallel_min_items, worker_count
-from assets.quality.store import quarantine_counts
+from assets.quality.store import reason_category
 from assets.sources.serving import (
     SourceUnavailable,
     check_demo_weeks,
@@ -25,6 +26,7 @@ from assets.warehouse import (
     read_week_rows,
     replace_classified_week,
     replace_week,
+    table_exists,
 )
 from assets.weekly import ClassifyWeek, DemoWeeks, classify_week, demo_tasks, demo_weeks
 from orchestration.partitions import (
@@ -34,6 +36,19 @@ from orchestration.partitions import (
 from orchestration.resources import ClassifierResource, MentionSourceResource, WarehouseResource
 
 DUCKDB_POOL = "duckdb_writer"
+
+
+def quarantine_by_week(con: duckdb.DuckDBPyConnection, weeks: list[date]) -> dict[date, dict[str, int]]:
+    """Quarantined rows of each of `weeks`, per kind of bad input."""
+    counts: dict[date, dict[str, int]] = {}
+    if not table_exists(con, "raw", "quarantine"):
+        return counts
+    rows = con.execute("select week_start, reason from raw.quarantine where list_contains(?, week_start)", [weeks])
+    for week_start, reason in rows.fetchall():
+        week = counts.setdefault(week_start, {})
+        category = reason_category(reason)
+        week[category] = week.get(category, 0) + 1
+    return {w: dict(sorted(c.items())) for w, c in counts.items()}
 
 
 def _weeks(context: dg.AssetExecutionContext) -> list[date]:
@@ -110,19 +125,31 @@ def raw_mentions(
                 progress.report(
                     f"loaded {week_label(week.week_start)}: {week.mentions.num_rows} mentions ({number}/{len(weeks)})"
                 )
-        by_reason = quarantine_counts(con, weeks)
-    yield dg.MaterializeResult(asset_key="loaded_weeks", metadata={"weeks": len(weeks)})
-    yield dg.MaterializeResult(
-        asset_key="raw_mentions",
-        metadata={
-            "source": kind,
-            "weeks": len(weeks),
-            "dagster/row_count": sum(per_week.values()),
-            "quarantined": quarantined_total,
-            "quarantined_by_reason": dg.MetadataValue.json(by_reason),
-            "mentions_per_week": dg.MetadataValue.json(per_week),
-        },
+        by_reason = quarantine_by_week(con, weeks)
+    # each weekly partition shows its own week, not the run's totals (a range is one run)
+    for week_start in weeks:
+        label, key = week_label(week_start), week_start.isoformat()
+        context.add_asset_metadata(
+            {
+                "week": label,
+                "source": kind,
+                "dagster/row_count": per_week.get(label, 0),
+                "quarantined": sum(by_reason.get(week_start, {}).values()),
+                "quarantined_by_reason": dg.MetadataValue.json(by_reason.get(week_start, {})),
+            },
+            asset_key="raw_mentions",
+            partition_key=key,
+        )
+        context.add_asset_metadata(
+            {"week": label, "source": kind, "mention_count": per_week.get(label, 0)},
+            asset_key="loaded_weeks",
+            partition_key=key,
+        )
+    context.log.info(
+        f"{len(weeks)} week(s) from {kind}: {sum(per_week.values())} mentions, {quarantined_total} quarantined"
     )
+    yield dg.MaterializeResult(asset_key="loaded_weeks")
+    yield dg.MaterializeResult(asset_key="raw_mentions")
 
 
 @dg.asset(
@@ -169,13 +196,17 @@ def classified_mentions(
             replace_classified_week(con, week.week_start, week.table)
             total += week.table.num_rows
             attributed += week.attributed
+            context.add_asset_metadata(  # the partition's own week, not the run's totals
+                {"week": week_label(week.week_start), "dagster/row_count": week.table.num_rows}
+                | {"attributed_to_an_akim": week.attributed},
+                partition_key=week.week_start.isoformat(),
+            )
             progress.report(
                 f"classified {week_label(week.week_start)}: {week.table.num_rows} mentions ({number}/{len(weeks)})"
             )
+    context.log.info(f"classified {len(weeks)} week(s): {total} mentions, {attributed} attributed to an akim")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": total,
-            "attributed_to_an_akim": attributed,
             "backend": backend,
             "classifier_version": CLASSIFIER_VERSION,
             "project_version": project_version,

@@ -210,3 +210,33 @@ def test_one_launch_backfills_a_past_half_year(
     expected = _rank(reference, capsys, monkeypatch)
     assert json.loads(expected), "the reference run published an empty ranking"
     assert _rank(akims_home, capsys, monkeypatch) == expected
+
+
+def test_each_weekly_partition_shows_its_own_week(akims_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A range of weeks is one run; each week's materialisation still carries that week's counts."""
+    import dagster as dg
+    import duckdb
+
+    from orchestration import pipeline
+
+    monkeypatch.setenv("AKIMS_SOURCE", "demo")
+    monkeypatch.setenv("AKIMS_DEMO_SIZE", "3000")
+    weeks = ["2019-07-01", "2019-07-08", "2019-07-15"]
+    instance = pipeline.instance()
+    pipeline._materialize("load_and_classify_job", keys=weeks, stage="load", dagster_instance=instance)
+
+    con = duckdb.connect(str(akims_home / "warehouse.duckdb"), read_only=True)
+    loaded = dict(con.execute("select cast(week_start as varchar), count(*) from raw.mentions group by 1").fetchall())
+    classified = dict(
+        con.execute("select cast(week_start as varchar), count(*) from raw.classified_mentions group by 1").fetchall()
+    )
+    con.close()
+    assert len(set(loaded.values())) > 1, "the demo weeks should differ in size"
+    for asset, expected in (("raw_mentions", loaded), ("classified_mentions", classified)):
+        records = instance.fetch_materializations(dg.AssetKey(asset), limit=10).records
+        assert sorted(r.partition_key for r in records) == weeks
+        for record in records:
+            metadata = record.asset_materialization.metadata
+            assert metadata["dagster/row_count"].value == expected[record.partition_key], (asset, record.partition_key)
+    loaded_weeks = instance.fetch_materializations(dg.AssetKey("loaded_weeks"), limit=10).records
+    assert {r.partition_key: r.asset_materialization.metadata["mention_count"].value for r in loaded_weeks} == loaded
