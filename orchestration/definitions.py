@@ -8,6 +8,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets import classified_mentions, raw_mentions
+from orchestration.automation import period_rankings_sensor, run_labels_sensor
 from orchestration.checks import QUALITY_CHECKS, QUALITY_TABLES
 from orchestration.dbt import akims_dbt_models
 from orchestration.jobs import PIPELINE_JOBS
@@ -35,7 +36,7 @@ defs = dg.Definitions(
     asset_checks=QUALITY_CHECKS,
     jobs=[weekly_job, inbox_job, *PIPELINE_JOBS],
     schedules=[weekly_schedule],
-    sensors=[inbox_sensor],
+    sensors=[inbox_sensor, period_rankings_sensor, run_labels_sensor],
     resources=build_resources(),
     executor=dg.in_process_executor,
 )

@@ -117,7 +117,6 @@ def weekly_ranking(
     kinds={"duckdb"},
     owners=["team:data-desk"],
     check_specs=[gate_check("half_year_ranking")],
-    automation_condition=dg.AutomationCondition.eager(),
     description="The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
 )
 def half_year_ranking(
@@ -135,7 +134,6 @@ def half_year_ranking(
     kinds={"duckdb"},
     owners=["team:data-desk"],
     check_specs=[gate_check("year_ranking")],
-    automation_condition=dg.AutomationCondition.eager(),
     description="The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
 )
 def year_ranking(

@@ -80,7 +80,6 @@ def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 @dg.asset(
     partitions_def=half_year_partitions,
     deps=[dg.AssetKey("half_year_ranking"), *REPORT_MARTS],
-    automation_condition=dg.AutomationCondition.eager(),
     description="The half-year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
     **COMMON,
 )
@@ -91,7 +90,6 @@ def half_year_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 @dg.asset(
     partitions_def=year_partitions,
     deps=[dg.AssetKey("year_ranking"), *REPORT_MARTS],
-    automation_condition=dg.AutomationCondition.eager(),
     description="The year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
     **COMMON,
 )
