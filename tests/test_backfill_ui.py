@@ -149,6 +149,17 @@ def _rank(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     return captured.out
 
 
+def _stages(port: int, backfill_id: str, timeout: float = 90) -> set[str]:
+    """The `akims/stage` tags of the backfill's runs, once the sensor has tagged them all."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = _graphql(port, RUNS, {"id": backfill_id})["runsOrError"]["results"]
+        stages = [next((t["value"] for t in run["tags"] if t["key"] == "akims/stage"), None) for run in runs]
+        if None not in stages or time.monotonic() > deadline:
+            return {stage or "(untagged)" for stage in stages}
+        time.sleep(3)
+
+
 def _wait(port: int, backfill_id: str, timeout: float) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -205,6 +216,13 @@ def test_one_launch_backfills_a_past_half_year(
     runs = _graphql(dagster_dev, RUNS, {"id": launched["backfillId"]})["runsOrError"]["results"]
     # one run per stage: the calendar, the 27 weeks, one dbt build, the ranking with its report
     assert len(runs) == 4, runs
+    # each says what it does (run_labels_sensor), not only `__ASSET_JOB`
+    assert _stages(dagster_dev, launched["backfillId"]) == {
+        "half-year calendar 2019-H2",
+        "load and classify 2019-W27..2020-W01",
+        "dbt build",
+        "half-year ranking 2019-H2 + half-year report 2019-H2",
+    }
     assert (akims_home / "reports" / f"{HALF_YEAR}.html").exists()
 
     expected = _rank(reference, capsys, monkeypatch)
