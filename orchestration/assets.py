@@ -110,6 +110,12 @@ def raw_mentions(
                 per_week[week_label(week_start)] = count
                 quarantined_total += quarantined
                 progress.report(f"loaded {week_label(week_start)}: {count} mentions ({number}/{len(weeks)})")
+            empty = [label for label, n in per_week.items() if n == 0]
+            if empty:
+                context.log.warning(
+                    f"nothing landed for {len(empty)} of {len(weeks)} week(s) ({', '.join(empty[:6])}"
+                    f"{', …' if len(empty) > 6 else ''}): loaded empty, their rankings will be refused (no_data)"
+                )
         elif kind == "demo":
             overrides = load_overrides(con)
             size, seed = mention_source.effective_demo_size(), mention_source.effective_demo_seed()
