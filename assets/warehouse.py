@@ -67,8 +67,10 @@ create table if not exists raw.classified_mentions (
     sentiment varchar not null, sentiment_score double not null, sentiment_origin varchar not null,
     author_type varchar not null, official_reshare boolean not null, lang varchar not null,
     classifier_backend varchar not null, classifier_version varchar not null, evidence varchar,
-    classified_at timestamp not null
+    classified_at timestamp not null, akim_sentiments varchar[]
 );
+-- warehouses built before per-akim tone (classifier embedded-0.2) gain the column, NULL in old rows
+alter table raw.classified_mentions add column if not exists akim_sentiments varchar[];
 create table if not exists raw.loaded_weeks (
     week_start date not null, source varchar not null, mention_count bigint not null,
     quarantined_count bigint not null, loaded_at timestamp not null

@@ -160,6 +160,7 @@ CLASSIFIED_SCHEMA = pa.schema(
         ("classifier_version", pa.string()),
         ("evidence", pa.string()),
         ("classified_at", pa.timestamp("us")),
+        ("akim_sentiments", pa.list_(pa.string())),
     ]
 )
 
@@ -186,6 +187,8 @@ def classified_table(week_start: date, mentions: Sequence[Mention], results, bac
             "classifier_version": pa.repeat(pa.scalar(version), n),
             "evidence": [dumps(r.evidence) for r in results],
             "classified_at": pa.repeat(pa.scalar(now_utc(), pa.timestamp("us")), n),
+            # the tone toward each akim in `akims`, same order (differs when a post names several)
+            "akim_sentiments": [[label for _, label, _ in r.akim_tones] or None for r in results],
         },
         schema=CLASSIFIED_SCHEMA,
     )

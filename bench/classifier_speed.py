@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.classification import EmbeddedClassifier  # noqa: E402
+from assets.classification import TONE_BACKENDS, EmbeddedClassifier  # noqa: E402
 from assets.records import Mention, validate  # noqa: E402
 from assets.reference import Reference, load_reference  # noqa: E402
 from assets.sources.demo import DemoConfig, generate_mentions  # noqa: E402
@@ -57,11 +57,15 @@ def demo_mentions(count: int, reference: Reference) -> list[Mention]:
     return out
 
 
-def time_embedded(mentions: list[Mention], reference: Reference, repeat: int) -> tuple[Speed, Speed]:
+def time_embedded(
+    mentions: list[Mention], reference: Reference, repeat: int, backend: str = "embedded"
+) -> tuple[Speed, Speed]:
+    """The default backend (the trained tone model) or "lexicon" (the rules alone)."""
     cold = []
-    clf = EmbeddedClassifier(reference)
+    factory = TONE_BACKENDS[backend]
+    clf = EmbeddedClassifier(reference, tone_model=factory())
     for _ in range(repeat):
-        clf = EmbeddedClassifier(reference)
+        clf = EmbeddedClassifier(reference, tone_model=factory())
         start = time.process_time()
         clf.classify(mentions)
         cold.append(time.process_time() - start)
@@ -69,8 +73,8 @@ def time_embedded(mentions: list[Mention], reference: Reference, repeat: int) ->
     clf.classify(mentions)
     warm = time.process_time() - start
     return (
-        Speed("embedded classifier, first pass (fresh caches)", len(mentions), min(cold)),
-        Speed("embedded classifier, warm caches", len(mentions), warm),
+        Speed(f"{backend} backend, first pass (fresh caches)", len(mentions), min(cold)),
+        Speed(f"{backend} backend, warm caches", len(mentions), warm),
     )
 
 
@@ -105,10 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     mentions = demo_mentions(args.mentions, reference)
     if args.profile:
         prof = cProfile.Profile(time.process_time)
-        prof.runcall(EmbeddedClassifier(reference).classify, mentions)
+        prof.runcall(EmbeddedClassifier(reference, tone_model=TONE_BACKENDS["embedded"]()).classify, mentions)
         prof.dump_stats(args.profile)
-    cold, warm = time_embedded(mentions, reference, args.repeat)
-    rows = [cold, warm]
+    rows = []
+    for backend in ("embedded", "lexicon"):
+        rows.extend(time_embedded(mentions, reference, args.repeat, backend))
     note = ""
     if args.natasha_sample:
         nat = time_natasha([m.text for m in mentions[: args.natasha_sample]])

@@ -71,6 +71,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 author_type=result.author_type,
                 official_reshare=bool(result.official_reshare),
                 lang=result.lang,
+                # optional field (contract section 2 allows additions): the tone toward each akim
+                akim_sentiments={pid: label for pid, label, _ in result.akim_tones},
             )
             out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     finally:
@@ -83,6 +85,86 @@ def cmd_classify(args: argparse.Namespace) -> int:
         summary = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items()))
         print(f"akims: set aside {len(rejected)} row(s) that break the mention contract: {summary}", file=sys.stderr)
     return 0
+
+
+# ---------------------------------------------------------------- eval / train-tone
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _git_commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def _progress(message: str) -> None:
+    print(f"akims: {message}", file=sys.stderr, flush=True)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assets.classification.evaluation import evaluate, render
+    from assets.reference import load_reference
+
+    if not args.eval_dir.is_dir():
+        raise UsageError(f"no evaluation folder {args.eval_dir} (set --eval-dir)")
+    train_dir = None if args.no_cv else args.train_dir
+    if train_dir is not None and not train_dir.is_dir():
+        raise UsageError(f"no training folder {train_dir} (set --train-dir, or --no-cv)")
+    backends = args.backend or ["embedded", "lexicon"]
+    try:
+        reports = evaluate(backends, args.eval_dir, train_dir, load_reference(), progress=_progress)
+    except ValueError as exc:  # a backend that cannot load, a malformed file
+        raise UsageError(str(exc)) from exc
+    text = render(reports, _git_commit())
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def cmd_train_tone(args: argparse.Namespace) -> int:
+    from assets.classification.tone_card import model_card
+    from assets.classification.tone_model import SHIPPED_MODEL
+    from assets.classification.tone_training import TrainingDataError, TrainSettings, save_model, train
+
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise UsageError("train-tone needs scikit-learn: pip install '.[train]'") from exc
+    import tempfile
+
+    from assets.classification.tone_training import weights_checksum
+
+    settings = TrainSettings(seed=args.seed, subset=args.subset)
+    shipped = args.output or SHIPPED_MODEL
+    start = time.monotonic()
+    try:
+        heads = train(args.train_dir, settings, progress=_progress)
+    except TrainingDataError as exc:
+        raise UsageError(str(exc)) from exc
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "model" if args.check else shipped
+        checksum = save_model(output, heads, settings, card=model_card(heads, settings))
+        _progress(f"trained in {time.monotonic() - start:.0f} s")
+        if not args.check:
+            print(f"{output}  sha256 {checksum}")
+            return 0
+        expected = weights_checksum(shipped)
+        if checksum != expected:
+            print(f"differs from {shipped}: sha256 {checksum}, shipped {expected}")
+            return 1
+        print(f"reproduces {shipped} bit for bit: sha256 {checksum}")
+        return 0
 
 
 # ---------------------------------------------------------------- ingest / overrides
@@ -381,9 +463,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classify", help="classify mentions (JSONL, CSV or Parquet; - for JSONL on stdin)")
     p.add_argument("input")
     p.add_argument("-o", "--output")
-    p.add_argument("--backend", choices=["embedded", "transformers"], default="embedded")
+    p.add_argument("--backend", choices=["embedded", "lexicon", "transformers"], default="embedded")
     p.add_argument("--keep-source-labels", action="store_true", help="keep a sentiment the source supplied")
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("eval", help="measure the classifier's backends on labelled files (never fitted on them)")
+    p.add_argument(
+        "--backend",
+        action="append",
+        choices=["embedded", "lexicon", "transformers"],
+        help="a backend to measure (repeatable; default: embedded and lexicon)",
+    )
+    p.add_argument("--eval-dir", type=Path, default=SHARED / "eval", help="labelled evaluation files")
+    p.add_argument("--train-dir", type=Path, default=SHARED / "train", help="training files for cross-validation")
+    p.add_argument("--no-cv", action="store_true", help="skip the cross-validation on the training files")
+    p.add_argument("-o", "--output", type=Path, help="also write the Markdown report here")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train-tone", help="train the tone model from the training files (reproducible)")
+    p.add_argument("--train-dir", type=Path, default=SHARED / "train", help="folder with the training files")
+    p.add_argument("--output", type=Path, default=None, help="model folder to write (default: models/akims-tone)")
+    p.add_argument("--subset", type=int, help="rows per training file (seeded sample), for quick checks")
+    p.add_argument("--seed", type=int, default=20261204)
+    p.add_argument(
+        "--check", action="store_true", help="retrain into a temporary folder and compare with the shipped model"
+    )
+    p.set_defaults(func=cmd_train_tone)
 
     p = sub.add_parser("rank", help="print the ranking of a period from the warehouse")
     p.add_argument("--period", required=True, help="2019-W26, 2019-H1 or 2019")

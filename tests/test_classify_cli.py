@@ -35,7 +35,7 @@ ROWS = [
         "text": "Аким области Амандык Баталов провёл совещание по паводкам.",
     },
 ]
-ADDED = {"akims", "sentiment", "sentiment_score", "author_type", "official_reshare", "lang"}
+ADDED = {"akims", "sentiment", "sentiment_score", "author_type", "official_reshare", "lang", "akim_sentiments"}
 
 
 def _check(records: list[dict], *, kept_label: bool = False) -> None:

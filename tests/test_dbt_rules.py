@@ -42,7 +42,7 @@ create table raw.classified_mentions (
     platform varchar, id varchar, week_start date, akims varchar[], sentiment varchar,
     sentiment_score double, sentiment_origin varchar, author_type varchar, official_reshare boolean,
     lang varchar, classifier_backend varchar, classifier_version varchar, evidence varchar,
-    classified_at timestamp
+    classified_at timestamp, akim_sentiments varchar[]
 );
 create table raw.loaded_weeks (
     week_start date, source varchar, mention_count bigint, quarantined_count bigint, loaded_at timestamp
@@ -193,7 +193,7 @@ def write_fixture(home: Path) -> None:
                 ],
             )
             con.execute(
-                "insert into raw.classified_mentions values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "insert into raw.classified_mentions values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     platform,
                     mid,
@@ -209,6 +209,7 @@ def write_fixture(home: Path) -> None:
                     "test",
                     None,
                     loaded_at,
+                    extra.get("akim_sentiments"),
                 ],
             )
         weeks = [date(2018, 12, 31) + timedelta(weeks=k) for k in range(26)] + [date(2019, 12, 30)]

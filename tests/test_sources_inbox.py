@@ -114,7 +114,7 @@ def test_private_authors_are_pseudonymised_in_staging(
         con.execute(
             "insert into raw.classified_mentions select platform, id, week_start, [], 'neutral', 0, 'classifier', "
             "case when author_id = 'erlan.s' then 'media' else 'person' end, false, 'ru', 'embedded', 't', null, "
-            "now() from raw.mentions"
+            "now(), null from raw.mentions"
         )
         con.execute(
             "create schema if not exists overrides; create or replace table overrides.official_accounts as "

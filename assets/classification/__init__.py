@@ -23,10 +23,17 @@ from assets.classification.features import Chunk, Featurizer, Tok
 from assets.classification.reshare import Post, find_reshares
 from assets.classification.text import URL_RE, fold
 from assets.classification.tone import T_END, Tone, score_features, score_tone
+from assets.classification.tone_model import (
+    ToneQuery,
+    TrainedToneModel,
+    trained_tone,
+    trained_tone_model,
+    trained_tones,
+)
 from assets.records import Mention
 from assets.reference import Reference
 
-CLASSIFIER_VERSION = "embedded-0.1"
+CLASSIFIER_VERSION = "embedded-0.2"
 
 __all__ = [
     "CLASSIFIER_VERSION",
@@ -35,6 +42,7 @@ __all__ = [
     "EmbeddedClassifier",
     "LexiconToneModel",
     "ToneModel",
+    "TrainedToneModel",
     "classify_records",
 ]
 
@@ -93,6 +101,16 @@ class _TextParts:
         return _token_indices(self.chunks, word_indices)
 
 
+def _own_words(parts: _TextParts, person_id: str) -> frozenset[int] | None:
+    """Token indices of the words naming this person (None when only a title or place names them)."""
+    words = [
+        j
+        for j, info in enumerate(parts.infos)
+        if info.kinds & _PERSON_KINDS and any([e.payload == person_id for e in info.entries])
+    ]
+    return frozenset(parts.token_indices(words)) if words else None
+
+
 def _token_indices(chunks: list[Chunk], word_indices: Iterable[int]) -> list[int]:
     out: list[int] = []
     wanted = iter(word_indices)
@@ -112,13 +130,24 @@ def _token_indices(chunks: list[Chunk], word_indices: Iterable[int]) -> list[int
 class _Analysed:
     """A post's text analysed for one attribution context (shared by every post with the same)."""
 
-    __slots__ = ("akims", "lang", "parts", "targets", "tones", "why", "words")
+    __slots__ = ("akim_tones", "akims", "lang", "own_targets", "parts", "targets", "tones", "why", "words")
 
-    def __init__(self, parts: _TextParts, akims: tuple[str, ...], why: str, targets: frozenset[int] | None) -> None:
+    def __init__(
+        self,
+        parts: _TextParts,
+        akims: tuple[str, ...],
+        why: str,
+        targets: frozenset[int] | None,
+        own_targets: tuple[frozenset[int] | None, ...] = (),
+    ) -> None:
         self.parts, self.akims, self.why, self.targets = parts, akims, why, targets
+        # when several akims are named: each one's own words (None: the shared targets)
+        self.own_targets = own_targets
         self.words, self.lang = parts.flat, parts.lang
-        # lexicon tone for (not official, official): it depends on the tokens and targets alone
-        self.tones: list[Tone | None] = [None, None]
+        # tone for (not official, official) by the lexicon, then by the trained model: it depends
+        # on the tokens and targets alone; likewise the per-akim tones
+        self.tones: list[Tone | None] = [None, None, None, None]
+        self.akim_tones: list[tuple[Tone, ...] | None] = [None, None, None, None]
 
 
 _CACHE_LIMIT = 200_000
@@ -169,6 +198,9 @@ class Classification:
     official_reshare: bool
     lang: str
     evidence: dict[str, str] = field(default_factory=dict, compare=False)
+    # (person_id, sentiment, score) per akim named; differs from `sentiment` only when a post
+    # names several akims and speaks of them differently
+    akim_tones: tuple[tuple[str, str, float], ...] = ()
 
 
 class ToneModel(Protocol):
@@ -195,9 +227,11 @@ def _transformers_tone_model() -> ToneModel:
     return transformers_tone_model()
 
 
-# backend name -> factory of its tone model
-TONE_BACKENDS: dict[str, Callable[[], ToneModel]] = {
-    "embedded": LexiconToneModel,
+# backend name -> factory of its tone model: "embedded" (default) is the trained model shipped in
+# models/akims-tone with the lexicon's rules where they hold; "lexicon" the rules alone
+TONE_BACKENDS: dict[str, Callable[[], ToneModel | TrainedToneModel]] = {
+    "embedded": trained_tone_model,
+    "lexicon": LexiconToneModel,
     "transformers": _transformers_tone_model,
 }
 
@@ -208,13 +242,13 @@ class EmbeddedClassifier:
     def __init__(
         self,
         reference: Reference,
-        tone_model: ToneModel | None = None,
+        tone_model: ToneModel | TrainedToneModel | None = None,
         known_official_texts: Iterable[str] = (),
     ) -> None:
         self.reference = reference
         self.matcher = AkimMatcher(reference)
         self.authors = AuthorClassifier(reference, self.matcher)
-        self.tone_model: ToneModel = tone_model or LexiconToneModel()
+        self.tone_model: ToneModel | TrainedToneModel = tone_model or LexiconToneModel()
         self.known_official_texts = tuple(known_official_texts)
         self.featurizer = Featurizer(self.matcher)
         self._handles = {a.author_id.lower() for a in reference.official_accounts}
@@ -292,6 +326,7 @@ class EmbeddedClassifier:
             page = self.matcher.attribute(facts.page, m.local_date)
             akims, why = page.person_ids, f"akim's page {page.evidence}"
         targets: frozenset[int] | None = None
+        own: tuple[frozenset[int] | None, ...] = ()
         if akims and parts.hot:
             # the words naming one of the akims, or an akim word
             wanted = set(akims)
@@ -305,7 +340,9 @@ class EmbeddedClassifier:
                     ]
                 )
             )
-        return _Analysed(parts, akims, why, targets)
+            if len(akims) > 1:
+                own = tuple(_own_words(parts, pid) for pid in akims)
+        return _Analysed(parts, akims, why, targets, own)
 
     def classify(self, mentions: Sequence[Mention]) -> list[Classification]:
         # the batch allocates many small objects that all live to its end: the cyclic garbage
@@ -350,17 +387,27 @@ class EmbeddedClassifier:
             )
         reshares = find_reshares(posts, self._handles, self.known_official_texts)
         officialish = [f.official or r.reshare for f, r in zip(facts, reshares, strict=True)]
+        per_akim: list[tuple[Tone, ...]]
         if isinstance(self.tone_model, LexiconToneModel):
             tones = [_lexicon_tone(x, o) for x, o in zip(texts, officialish, strict=True)]
+            per_akim = [_akim_tones(x, o, None) for x, o in zip(texts, officialish, strict=True)]
+        elif isinstance(self.tone_model, TrainedToneModel):
+            model = self.tone_model
+            _model_tones(texts, officialish, model)
+            _model_akim_tones(texts, officialish, model)
+            tones = [_model_tone(x, o, model) for x, o in zip(texts, officialish, strict=True)]
+            per_akim = [_akim_tones(x, o, model) for x, o in zip(texts, officialish, strict=True)]
         else:
             targets = [frozenset(x.parts.toks[n].text for n in x.targets or ()) for x in texts]
             tones = self.tone_model.tones([m.text for m in mentions], targets, officialish)
+            per_akim = [() for _ in texts]
         # a reshare takes the tone of what it forwards or copies
         for n, r in enumerate(reshares):
             if r.reshare and r.source is not None:
                 tones[n] = tones[int(r.source)]
+                per_akim[n] = per_akim[int(r.source)] if texts[n].akims == texts[int(r.source)].akims else ()
         out = []
-        for f, r, x, tone in zip(facts, reshares, texts, tones, strict=True):
+        for f, r, x, tone, own in zip(facts, reshares, texts, tones, per_akim, strict=True):
             a = f.author
             lang, lang_why = x.lang
             out.append(
@@ -378,6 +425,9 @@ class EmbeddedClassifier:
                         "official_reshare": r.evidence,
                         "lang": lang_why,
                     },
+                    akim_tones=tuple(
+                        (pid, t.label, t.score) for pid, t in zip(x.akims, own or [tone] * len(x.akims), strict=True)
+                    ),
                 )
             )
         return out
@@ -391,12 +441,79 @@ def _lexicon_tone(x: _Analysed, official: bool) -> Tone:
     return hit
 
 
+def _model_tones(texts: Sequence[_Analysed], official: Sequence[bool], model: TrainedToneModel) -> None:
+    """Fill the trained model's tone of every analysed text not scored yet, in one batch."""
+    todo: dict[tuple[int, bool], tuple[_Analysed, bool]] = {}
+    for x, o in zip(texts, official, strict=True):
+        if x.tones[2 + o] is None:
+            todo.setdefault((id(x), o), (x, o))
+    if not todo:
+        return
+    queries = [
+        ToneQuery([t.text for t in x.parts.toks], x.targets or (), x.lang[0], _lexicon_tone(x, o), o)
+        for x, o in todo.values()
+    ]
+    for (x, o), tone in zip(todo.values(), trained_tones(model.model, queries), strict=True):
+        x.tones[2 + o] = tone
+
+
+def _model_tone(x: _Analysed, official: bool, model: TrainedToneModel) -> Tone:
+    """The trained model's tone of an analysed text (once per text context and official flag)."""
+    hit = x.tones[2 + official]
+    if hit is None:
+        lexicon = _lexicon_tone(x, official)
+        toks = [t.text for t in x.parts.toks]
+        hit = x.tones[2 + official] = trained_tone(model.model, toks, x.targets or (), x.lang[0], lexicon, official)
+    return hit
+
+
+def _model_akim_tones(texts: Sequence[_Analysed], official: Sequence[bool], model: TrainedToneModel) -> None:
+    """Fill the per-akim tones of every text naming several akims, in one batch."""
+    todo: dict[tuple[int, bool], tuple[_Analysed, bool]] = {}
+    for x, o in zip(texts, official, strict=True):
+        if x.own_targets and x.akim_tones[2 + o] is None:
+            todo.setdefault((id(x), o), (x, o))
+    if not todo:
+        return
+    queries = []
+    for x, o in todo.values():
+        toks = [t.text for t in x.parts.toks]
+        for own in x.own_targets:
+            targets = own if own is not None else x.targets
+            lexicon = score_features(x.parts.tones, targets, o)
+            queries.append(ToneQuery(toks, targets or (), x.lang[0], lexicon, o))
+    tones = iter(trained_tones(model.model, queries))
+    for x, o in todo.values():
+        x.akim_tones[2 + o] = tuple(next(tones) for _ in x.own_targets)
+
+
+def _akim_tones(x: _Analysed, official: bool, model: TrainedToneModel | None) -> tuple[Tone, ...]:
+    """Each named akim's tone, with only that akim's words as the target (several akims only)."""
+    if not x.own_targets:
+        return ()
+    slot = (2 if model is not None else 0) + official
+    hit = x.akim_tones[slot]
+    if hit is None:
+        toks = [t.text for t in x.parts.toks] if model is not None else []
+        found = []
+        for own in x.own_targets:
+            targets = own if own is not None else x.targets
+            lexicon = score_features(x.parts.tones, targets, official)
+            if model is None:
+                found.append(lexicon)
+            else:
+                found.append(trained_tone(model.model, toks, targets or (), x.lang[0], lexicon, official))
+        hit = x.akim_tones[slot] = tuple(found)
+    return hit
+
+
 def _keep_source(c: Classification, m: Mention) -> Classification:
     if m.sentiment is None:
         return c
     score = {"positive": 1.0, "negative": -1.0}.get(m.sentiment, 0.0)
     evidence = {**c.evidence, "sentiment": "source label kept"}
-    return Classification(c.akims, m.sentiment, score, c.author_type, c.official_reshare, c.lang, evidence)
+    own = tuple((pid, m.sentiment, score) for pid in c.akims)
+    return Classification(c.akims, m.sentiment, score, c.author_type, c.official_reshare, c.lang, evidence, own)
 
 
 def classify_records(
@@ -438,7 +555,7 @@ def _classifier(reference: Reference, backend: str, factory: Callable[[], ToneMo
     if hit is None or hit.reference is not reference:
         hit = EmbeddedClassifier(reference, tone_model=factory())
         _CLASSIFIERS[key] = hit
-    elif backend != "embedded":
+    elif backend != "lexicon":
         # a model backend reads its settings (e.g. AKIMS_HF_MODEL) at each call; its factory
         # keeps loaded models, so this is cheap and a changed setting takes effect
         hit.tone_model = factory()

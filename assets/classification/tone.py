@@ -23,6 +23,11 @@ from assets.classification.text import fold, tokens
 # ---- lexicon ----------------------------------------------------------------------------------
 # Stems match a word's beginning; EXACT entries match whole words only.
 POS_STEMS: dict[str, float] = {
+    # Russian news about officials: awards and praise
+    "наградил": 1.0,
+    "награжден": 1.0,
+    "похвал": 1.1,
+    "поблагодар": 1.2,
     # Russian: thanks, praise, approval
     "спасиб": 1.2,
     "благодар": 1.2,
@@ -243,6 +248,22 @@ POS_STEMS: dict[str, float] = {
     "шукир": 0.6,
 }
 NEG_STEMS: dict[str, float] = {
+    # Russian news about officials: prosecution, lies, theft (a person's tone is negative)
+    "лжец": 1.3,
+    "лжив": 1.1,
+    "лгун": 1.2,
+    "врун": 1.2,
+    "некомпетент": 1.1,
+    "взяточ": 1.3,
+    "казнокрад": 1.3,
+    "коррупционер": 1.3,
+    "задержан": 0.9,
+    "арестован": 1.1,
+    "арестова": 1.0,
+    "осужден": 1.1,
+    "обвиняем": 1.0,
+    "хищени": 1.1,
+    "растрат": 1.1,
     # Russian: complaints, problems, abuse
     "плох": 1.2,
     "ужас": 1.3,

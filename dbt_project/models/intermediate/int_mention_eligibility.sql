@@ -161,12 +161,26 @@ named as (
 
 ),
 
-mention_persons as (
+unnested_persons as (
 
     select
         named.* exclude (named_persons),
         unnest(case when len(named.named_persons) = 0 then [null] else named.named_persons end) as person_id
     from named
+
+),
+
+-- the tone toward this person: a post may praise one akim and attack another (the classifier's
+-- per-akim tone, parallel to `akims`); the post's tone when none was recorded
+mention_persons as (
+
+    select
+        unnested_persons.* exclude (akim_sentiments, sentiment),
+        coalesce(
+            unnested_persons.akim_sentiments[list_position(unnested_persons.akims, unnested_persons.person_id)],
+            unnested_persons.sentiment
+        ) as sentiment
+    from unnested_persons
 
 ),
 

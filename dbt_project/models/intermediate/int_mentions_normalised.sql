@@ -77,6 +77,7 @@ joined as (
         normalised.reshare_of,
         classified.akims,
         classified.sentiment,
+        classified.akim_sentiments,
         classified.author_type,
         coalesce(classified.official_reshare, false)                  as official_reshare,
         classified.mention_key is not null                            as is_classified,

@@ -13,6 +13,7 @@ renamed as (
         cast(week_start as date)                     as week_start,
         akims                                        as akims,
         lower(sentiment)                             as sentiment,
+        list_transform(akim_sentiments, lambda akim_sentiment: lower(akim_sentiment)) as akim_sentiments,
         cast(sentiment_score as double)              as sentiment_score,
         sentiment_origin,
         lower(author_type)                           as author_type,
