@@ -34,7 +34,7 @@ TRAIN = ROOT.parent / "shared" / "train"
 REPO = "newsroom/akims-tone"
 REVISION = "0123456789abcdef0123456789abcdef01234567"
 # `akims train-tone --subset 300` (seed 20261204): sha256 of model.safetensors + vocab.txt + config.json
-SUBSET_CHECKSUM = "a65ec53f37d4d121b5021b4a047c5de3e0d689311f5024a75b1c493aec853f99"
+SUBSET_CHECKSUM = "878680e16e2ec17eb8d15629a953f2b4727b2aaefaaf875bff3d8cd8b4cb5739"
 
 
 def _mention(n: int, text: str, author: str = "") -> Mention:

@@ -67,6 +67,7 @@ class TrainSettings:
     ru_features: FeatureSpec = field(default_factory=lambda: FeatureSpec(2, 5, 3, True))
     kk_features: FeatureSpec = field(default_factory=lambda: FeatureSpec(2, 5, 0))
     neutral_margin: float = 0.3
+    lexicon_stands_at: tuple[float, float] = (0.6, 0.25)  # (news-like text, personal post)
     subset: int | None = None  # rows per file (seeded sample), for quick reproducibility checks
 
 
@@ -233,6 +234,7 @@ def save_model(
         "version": version,
         "labels": list(LABELS),
         "neutral_margin": settings.neutral_margin,
+        "lexicon_stands_at": list(settings.lexicon_stands_at),
         "heads": config_heads,
         "training": {
             "seed": settings.seed,
