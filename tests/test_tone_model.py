@@ -206,3 +206,43 @@ def test_training_reproduces_the_recorded_checksum_on_a_seeded_subset(tmp_path: 
     for name in ("model.safetensors", "vocab.txt", "config.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     shutil.rmtree(tmp_path / "b")
+
+
+def test_each_akims_own_tone_reaches_the_indicators(akims_home: Path, tmp_path: Path) -> None:
+    """Through the real pipeline (ingest, Dagster, dbt): a post praising one akim and attacking
+    another counts as positive for the first and negative for the second."""
+    import duckdb
+
+    from orchestration.cli import main
+    from tests.conftest import write_csv, write_jsonl
+
+    def row(mid: str, day: str, author: str, text: str) -> dict:
+        return {"id": mid, "platform": "vk", "published_at": f"{day}T12:00:00+06:00", "author_id": author, "text": text}
+
+    both = "Аким Баталов построил новую школу, молодец, а вот аким Шукеев опять всё провалил и обманул людей."
+    data = write_jsonl(
+        tmp_path / "mentions.jsonl",
+        [
+            row("p1", "2019-03-05", "a", both),
+            row("p2", "2019-03-06", "b", "Аким Баталов открыл новую школу в Талдыкоргане."),
+            row("p3", "2019-03-07", "c", "Аким Шукеев провёл приём граждан в Туркестане."),
+        ],
+    )
+    tenures = write_csv(
+        tmp_path / "tenures.csv",
+        "region_code,person_id,start_date,end_date",
+        ["KZ-19,batalov-amandyk,2014-01-01,", "KZ-61,shukeev-umirzak,2019-02-26,"],
+    )
+    assert main(["ingest", str(data), "--tenures", str(tenures)]) == 0
+    main(["run", "--from", "2019-03-04", "--to", "2019-03-10"])  # a 3-mention week may be refused publication
+    with duckdb.connect(str(akims_home / "warehouse.duckdb"), read_only=True) as con:
+        classified = con.execute(
+            "select akims, akim_sentiments from raw.classified_mentions where id = 'p1'"
+        ).fetchone()
+        per_person = dict(
+            con.execute(
+                "select person_id, sentiment from marts.fct_mention_eligibility where mention_id = 'p1'"
+            ).fetchall()
+        )
+    assert classified == (["batalov-amandyk", "shukeev-umirzak"], ["positive", "negative"])
+    assert per_person == {"batalov-amandyk": "positive", "shukeev-umirzak": "negative"}

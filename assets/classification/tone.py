@@ -965,6 +965,8 @@ class Tone:
 
 
 _cache: dict[str, tuple[float, int]] = {}
+# the longest stem of the lexicons: `_weight` never needs a longer prefix of a token
+LONGEST_STEM = max(len(stem) for stem in (*NEG_STEMS, *POS_STEMS))
 
 
 def token_tone(tok: str) -> tuple[float, int]:
@@ -998,7 +1000,9 @@ def _weight(tok: str) -> float:
         return 0.0
     if NEG_VERB_RE.match(tok) and not tok.endswith(NOT_NEG_VERBS):
         return -1.4 if tok.startswith(POS_VERB_STEMS) else -0.6
-    for k in range(len(tok), 2, -1):
+    # no stem is longer than LONGEST_STEM: trying only prefixes up to it gives the same answer
+    # and keeps one huge token (a 1 MB "word") linear instead of quadratic
+    for k in range(min(len(tok), LONGEST_STEM), 2, -1):
         stem = tok[:k]
         if stem in NEG_STEMS:
             return -NEG_STEMS[stem]

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from assets.classification.text import fold, tokens
-from assets.classification.tone import score_features, token_tone
+from assets.classification.tone import Tone, score_features, token_tone
 from assets.classification.tone_model import (
     CONFIG_FILE,
     LABELS,
@@ -37,9 +37,13 @@ from assets.classification.tone_model import (
     WEIGHTS_FILE,
     FeatureSpec,
     Head,
+    ModelCard,
+    ToneQuery,
+    TrainedTone,
     _escape,
     dense_features,
     text_tokens,
+    trained_tones,
 )
 
 RUSENTNE = "rusentne_train.tsv"
@@ -56,6 +60,7 @@ class Example:
     label: str
     group: str = ""  # rows of the same sentence share a group (cross-validation keeps them together)
     kind: str = ""  # RuSentNE entity type (PERSON, ORGANIZATION, ...)
+    lexicon: Tone | None = None  # the lexicon's answer over the whole text (for the full decision)
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,13 @@ class TrainingDataError(ValueError):
     """A training file is missing or not in the expected format."""
 
 
-def _dense(toks: Sequence[str], targets: frozenset[int] | None, marked: Sequence[str]) -> tuple[float, ...]:
+def _dense(
+    toks: Sequence[str], targets: frozenset[int] | None, marked: Sequence[str]
+) -> tuple[tuple[float, ...], Tone]:
     """The dense features as inference computes them: the lexicon over the whole text (targets
-    weighted), its local reading next to the marker in `marked`."""
+    weighted), its local reading next to the marker in `marked`; and the lexicon's answer."""
     tone = score_features([token_tone(t) for t in toks], targets, False)
-    return tuple(dense_features(marked, tone))
+    return tuple(dense_features(marked, tone)), tone
 
 
 def rusentne_examples(path: Path) -> list[Example]:
@@ -115,7 +122,8 @@ def kazsandra_examples(path: Path) -> list[Example]:
             raise TrainingDataError(f"{path}: expected the columns text, label")
         for row in reader:
             toks = text_tokens(row["text"])
-            out.append(Example(tuple(toks), _dense(toks, None, toks), row["label"].strip(), row.get("id", "")))
+            dense, lexicon = _dense(toks, None, toks)
+            out.append(Example(tuple(toks), dense, row["label"].strip(), row.get("id", ""), "", lexicon))
     return out
 
 
@@ -290,16 +298,28 @@ def cross_validate(
     seed: int,
     k: int = 5,
     by_group: bool = False,
+    card: ModelCard | None = None,
 ) -> list[str]:
-    """Out-of-fold predicted labels for every row."""
+    """Out-of-fold predicted labels for every row: the head's own answer, or with `card` the
+    product's whole decision (`trained_tones`: the lexicon's rules, then the model)."""
     pred = [""] * len(rows)
     for held in folds(rows, k, seed, by_group):
         held_set = set(held)
         train_rows = [r for i, r in enumerate(rows) if i not in held_set]
-        head = fit_head("cv", spec, train_rows, classes, c, min_df, seed)
+        head = fit_head("ru", spec, train_rows, classes, c, min_df, seed)
+        if card is None:
+            probs = head.batch_probabilities([rows[i].toks for i in held], [rows[i].dense for i in held])
+            for i, p in zip(held, probs, strict=True):
+                pred[i] = head.classes[int(np.argmax(p))]
+            continue
+        model = TrainedTone(card, {"ru": head})
+        queries = []
         for i in held:
-            p = head.probabilities(rows[i].toks, rows[i].dense)
-            pred[i] = head.classes[int(np.argmax(p))]
+            r = rows[i]
+            lexicon = r.lexicon or Tone("neutral", 0.0, "")
+            queries.append(ToneQuery(r.toks, [n for n, t in enumerate(r.toks) if t == MARKER], "ru", lexicon, False))
+        for i, tone in zip(held, trained_tones(model, queries), strict=True):
+            pred[i] = tone.label
     return pred
 
 
