@@ -23,31 +23,29 @@ from orchestration.resources import WarehouseResource
 
 
 def _build(context: dg.AssetExecutionContext, warehouse: WarehouseResource, labels: list[str]) -> dg.MaterializeResult:
-    written: dict[str, str] = {}
-    skipped: dict[str, str] = {}
-    preview = ""
+    """Write each period's report; each partition's metadata is its own report (path, preview)
+    or why none was written (not published, e.g. held by the data-quality gate)."""
     out_dir = warehouse.path() / "reports"
     con = duckdb.connect(str(warehouse.duckdb_path()), read_only=True)
     try:
-        for label in labels:
+        for key, label in zip(context.partition_keys, labels, strict=True):
             try:
                 data, paths = write_report(con, label, out_dir)
-            except ReportError as exc:  # not published (e.g. held by the data-quality gate)
-                skipped[label] = str(exc)
+            except ReportError as exc:
                 context.log.warning(f"{label}: {exc}")
+                context.add_asset_metadata({"period": label, "skipped": str(exc)}, partition_key=key)
                 continue
-            written[label] = str(paths["html"])
-            preview = f"**{label}**\n\n" + preview_markdown(data)
+            context.add_asset_metadata(
+                {
+                    "period": label,
+                    "path": dg.MetadataValue.path(str(paths["html"])),
+                    "preview": dg.MetadataValue.md(f"**{label}**\n\n" + preview_markdown(data)),
+                },
+                partition_key=key,
+            )
     finally:
         con.close()
-    return dg.MaterializeResult(
-        metadata={
-            "reports": dg.MetadataValue.json(written),
-            "skipped": dg.MetadataValue.json(skipped),
-            "path": dg.MetadataValue.path(next(reversed(written.values()), str(out_dir))),
-            "preview": dg.MetadataValue.md(preview or "_no report written_"),
-        }
-    )
+    return dg.MaterializeResult()
 
 
 def _starts(context: dg.AssetExecutionContext) -> list[date]:
