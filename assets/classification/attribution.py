@@ -526,15 +526,22 @@ class AkimMatcher:
                     return "other first name"
         return ""
 
-    def _has_context(self, infos: list[TokenInfo], i: int) -> bool:
-        for j, info in enumerate(infos):
+    @staticmethod
+    def _context_anywhere(infos: list[TokenInfo]) -> bool:
+        """An akim/akimat/oblast/government word or a strong region cue anywhere in the text."""
+        for info in infos:
             if info.flags & (F_AKIM | F_AKIMAT | F_OBLAST | F_GOV | F_HEAD):
-                return True
-            if j == i - 1 and info.flags & F_PRI:
                 return True
             if any(e.kind == REGION and e.cue not in ("weak", "name") for e in info.entries):
                 return True
         return False
+
+    def _has_context(self, infos: list[TokenInfo], i: int, anywhere: bool | None = None) -> bool:
+        """Akim context for the name at word i; `anywhere` is `_context_anywhere(infos)` when the
+        caller computed it once (a text naming a surname thousands of times stays linear)."""
+        if i > 0 and infos[i - 1].flags & F_PRI:
+            return True
+        return self._context_anywhere(infos) if anywhere is None else anywhere
 
     def _named(
         self, text: str, words: list[str], infos: list[TokenInfo], sent: list[int], day: date
@@ -543,6 +550,11 @@ class AkimMatcher:
         reasons: list[str] = []
         rejected: set[str] = set()
         any_title = any([info.flags & F_TITLE for info in infos])
+        anywhere: bool | None = None  # computed on first need, once per text
+        by_sentence: dict[int, list[int]] = {}
+        if any_title:
+            for j in range(len(words)):
+                by_sentence.setdefault(sent[j], []).append(j)
         for i in [i for i, info in enumerate(infos) if info.kinds & _PERSON_KINDS]:
             info = infos[i]
             surnames = [e.payload for e in info.entries if e.kind == SUR]
@@ -572,10 +584,13 @@ class AkimMatcher:
                 why = self._conflict(pid, i, text, words, infos) if not supported else ""
                 if supported and any(infos[j].flags & F_ROLE for j in range(max(0, i - 2), min(len(words), i + 3))):
                     why = "role word"
-                if not why and not supported and pid in self._common and not self._has_context(infos, i):
-                    why = "frequent surname without akim context"
+                if not why and not supported and pid in self._common:
+                    if anywhere is None:
+                        anywhere = self._context_anywhere(infos)
+                    if not self._has_context(infos, i, anywhere):
+                        why = "frequent surname without akim context"
                 if not why and any_title:
-                    same = [j for j in range(len(words)) if sent[j] == sent[i]]
+                    same = by_sentence[sent[i]]
                     titled = any(infos[j].flags & F_TITLE for j in same)
                     if titled and self.status(pid, day) == "past":
                         why = "former akim named with a new post"
