@@ -106,9 +106,8 @@ def rusentne_examples(path: Path) -> list[Example]:
             full = [*left, *entity, *right]
             targets = frozenset(range(len(left), len(left) + len(entity)))
             toks = (*left, MARKER, *right)
-            out.append(
-                Example(toks, _dense(full, targets, toks), _RU_LABELS[row["label"].strip()], s, row["entity_tag"])
-            )
+            dense, lexicon = _dense(full, targets, toks)
+            out.append(Example(toks, dense, _RU_LABELS[row["label"].strip()], s, row["entity_tag"], lexicon))
     return out
 
 
