@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,11 @@ CONTRACT_FIELDS = (
 REQUIRED_FIELDS = ("id", "platform", "published_at", "author_id", "text")
 COUNTER_FIELDS = ("likes", "comments", "reposts", "views", "author_followers")
 SENTIMENTS = frozenset({"positive", "negative", "neutral"})
+# counters are stored as DuckDB BIGINT: a larger value is set aside, never lets a chunk crash
+COUNTER_MAX = 2**63 - 1
+# texts longer than this (characters) are kept whole but classified on their first part
+MAX_TEXT_ENV = "AKIMS_MAX_TEXT_CHARS"
+DEFAULT_MAX_TEXT_CHARS = 65_536
 
 
 class InputError(ValueError):
@@ -107,6 +113,13 @@ def _text_field(row: dict[str, Any], name: str) -> str | None:
     return text
 
 
+def _number(value: Any) -> int | float:
+    """A counter's value as a number: digit strings exactly (a float would round 19 digits)."""
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value.strip())
+    return float(value)
+
+
 def _counter(row: dict[str, Any], name: str) -> int | None:
     value = row.get(name)
     if value is None or value == "" or (isinstance(value, float) and value != value):
@@ -114,14 +127,38 @@ def _counter(row: dict[str, Any], name: str) -> int | None:
     if isinstance(value, bool):
         raise ValueError(f"{name} is not an integer")
     try:
-        number = float(value) if not isinstance(value, int) else value
+        number = value if isinstance(value, int) else _number(value)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} is not an integer: {value!r}") from exc
     if isinstance(number, float) and not number.is_integer():
         raise ValueError(f"{name} is not an integer: {value!r}")
     if number < 0:
         raise ValueError(f"negative counter {name}: {value!r}")
+    if number > COUNTER_MAX:
+        raise ValueError(f"counter {name} out of range (more than {COUNTER_MAX}): {value!r}")
     return int(number)
+
+
+def max_text_chars() -> int:
+    """`AKIMS_MAX_TEXT_CHARS` (default 65536): the part of a text the classifier reads."""
+    from assets.paths import SettingError
+
+    raw = os.environ.get(MAX_TEXT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_TEXT_CHARS
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingError(f"{MAX_TEXT_ENV} must be a positive number of characters, got {raw!r}")
+    return int(raw)
+
+
+def is_long(mention: Mention, limit: int) -> bool:
+    return len(mention.text) > limit
+
+
+def for_classification(mentions: list[Mention], limit: int) -> list[Mention]:
+    """The mentions with texts longer than `limit` cut to their first `limit` characters: a
+    10 MB post is classified on its start instead of stalling the week (the stored text stays whole)."""
+    return [replace(m, text=m.text[:limit]) if is_long(m, limit) else m for m in mentions]
 
 
 def validate(row: dict[str, Any]) -> Mention | RejectedRow:
@@ -182,9 +219,23 @@ def _jsonl_rows(lines: Iterator[str], source: str) -> Iterator[dict[str, Any] | 
         yield obj
 
 
+def utf16_or_32(head: bytes) -> bool:
+    """True when a file's first bytes are a UTF-16/32 byte-order mark or NUL-padded ASCII."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00" in head[:64]
+
+
 def _decode_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file (a leading BOM dropped). InputError for UTF-16/32 text, which
+    would otherwise read as a file of invalid JSON lines."""
     with path.open("rb") as handle:
-        for raw_line in handle:
+        if utf16_or_32(handle.read(64)):
+            raise InputError(f"{path}: the file is UTF-16 or UTF-32 text; save it as UTF-8")
+        handle.seek(0)
+        for number, raw_line in enumerate(handle):
+            if number == 0:
+                raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
             yield raw_line.decode("utf-8", errors="replace")
 
 

@@ -130,11 +130,12 @@ def mentions_of_rows(rows: Sequence[tuple[Any, ...]]) -> list[Mention]:
 def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
     """Classify one week; the previous week's official posts count as known official texts."""
     from assets.classification import CLASSIFIER_VERSION, classify_records, official_texts
+    from assets.records import for_classification, max_text_chars
 
     reference = reference_for(job.overrides)
     mentions = mentions_of_rows(job.rows)
     results = classify_records(
-        mentions,
+        for_classification(mentions, max_text_chars()),  # a 10 MB post is read on its first 64 KB
         reference,
         backend=job.backend,
         keep_source_labels=True,

@@ -22,7 +22,15 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from assets.records import CONTRACT_FIELDS, PLATFORMS, REQUIRED_FIELDS, InputError, RejectedRow, read_rows
+from assets.records import (
+    CONTRACT_FIELDS,
+    PLATFORMS,
+    REQUIRED_FIELDS,
+    InputError,
+    RejectedRow,
+    read_rows,
+    utf16_or_32,
+)
 from assets.sources.base import Batch, SourceError, batch_from_rows, drop_none
 
 FILE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
@@ -227,6 +235,12 @@ def detect_mapping(headers: list[str]) -> ColumnMapping:
         if all(any(alt.lower() in present for alt in sig.split("|")) for sig in preset.signature):
             return preset
     shown = ", ".join(headers[:8]) + (" …" if len(headers) > 8 else "")
+    missing = [f for f in REQUIRED_FIELDS if f not in present]
+    if len(missing) < len(REQUIRED_FIELDS):  # some of the contract's fields: say which are absent
+        raise SourceError(
+            f"missing required field(s) of the mention contract: {', '.join(missing)} (columns: {shown}); "
+            "or give a mapping file with --mapping"
+        )
     raise SourceError(
         f"columns ({shown}) are neither the mention contract nor a known export ({', '.join(PRESETS)}); "
         "give a mapping file with --mapping"
@@ -399,6 +413,8 @@ def sniff_delimiter(first_line: str, given: str | None) -> str:
 
 def csv_rows(path: Path, mapping: ColumnMapping | None) -> tuple[list[str], Iterator[dict[str, Any]]]:
     data = path.read_bytes()
+    if not (mapping and mapping.encoding) and utf16_or_32(data[:64]):
+        raise SourceError(f"{path}: the file is UTF-16 or UTF-32 text; save it as UTF-8 (or Windows-1251)")
     text, _ = decode_bytes(data, mapping.encoding if mapping else None)
     if not text.strip():
         raise SourceError(f"{path}: empty file (no header row)")
@@ -454,6 +470,8 @@ def read_file_chunks(
     else:
         rows = _checked(read_rows(path))
         head = list(islice(rows, 50))
+        if not head:  # as for a CSV without a header row: nothing to load is unusable input
+            raise SourceError(f"{path}: empty file (no rows)")
         headers = list(dict.fromkeys(k for r in head if isinstance(r, dict) for k in r))
     rows = chain(head, rows)
     chosen = mapping
@@ -492,3 +510,16 @@ def files_in(path: str | Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
     return [path]
+
+
+def not_read_in(folder: Path) -> str:
+    """What `files_in` leaves out of a folder, as a note for the user ('' when nothing)."""
+    entries = list(folder.iterdir())
+    subfolders = sum(1 for p in entries if p.is_dir())
+    others = sum(1 for p in entries if p.is_file() and p.suffix.lower() not in FILE_SUFFIXES)
+    parts = []
+    if subfolders:
+        parts.append(f"{subfolders} subfolder(s) not read (folders are not searched recursively: name them)")
+    if others:
+        parts.append(f"{others} file(s) not read (not .csv, .jsonl, .ndjson or .parquet)")
+    return f"{folder}: " + "; ".join(parts) if parts else ""

@@ -19,8 +19,12 @@ from typing import Any
 
 import duckdb
 
+from assets.records import RejectedRow, is_long, max_text_chars
 from assets.sources.base import Batch
 from assets.warehouse import land_mentions, now_utc
+
+# what storing a row can raise for that row's values (out-of-range numbers, bad types)
+LANDING_ERRORS = (duckdb.Error, OverflowError, ValueError, TypeError, ArithmeticError)
 
 LEDGER_DDL = """
 create schema if not exists landing;
@@ -91,12 +95,36 @@ def land_batch(
     `since`: when the load this batch belongs to began (a file landed in chunks): bad rows
     repeating one quarantined before then are not counted again."""
     started = since or now_utc()
-    counts = land_mentions(
-        con, batch.mentions, batch.rejected, source=batch.source, keep_source_label=keep_source_label
-    )
+    try:
+        counts = land_mentions(
+            con, batch.mentions, batch.rejected, source=batch.source, keep_source_label=keep_source_label
+        )
+    except LANDING_ERRORS:
+        # one row the warehouse cannot take must not cost the chunk: land row by row instead
+        # (land_mentions rolled its transaction back, so nothing of the chunk is in yet)
+        counts = land_one_by_one(con, batch, keep_source_label=keep_source_label)
     repeated = forget_repeated_quarantine(con, batch.source, started)
     counts["quarantined"] -= repeated
     counts["skipped"] = sum(n for reason, n in batch.skipped.items() if reason != "api calls")
+    counts["long_texts"] = sum(1 for m in batch.mentions if is_long(m, max_text_chars()))
+    return counts
+
+
+def land_one_by_one(con: duckdb.DuckDBPyConnection, batch: Batch, *, keep_source_label: bool) -> dict[str, int]:
+    """Land a batch a mention at a time: a mention that still fails is quarantined with the error."""
+    counts = land_mentions(con, [], batch.rejected, source=batch.source, keep_source_label=keep_source_label)
+    for mention in batch.mentions:
+        try:
+            one = land_mentions(con, [mention], [], source=batch.source, keep_source_label=keep_source_label)
+        except LANDING_ERRORS as exc:
+            reason = f"could not be stored: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            row = {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in mention.raw.items()}
+            one = land_mentions(
+                con, [], [RejectedRow(reason, row)], source=batch.source, keep_source_label=keep_source_label
+            )
+            one["read"] = 1
+        for key, value in one.items():
+            counts[key] = counts.get(key, 0) + value
     return counts
 
 

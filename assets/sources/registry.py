@@ -17,8 +17,9 @@ from typing import Any
 
 import duckdb
 
+from assets.records import max_text_chars
 from assets.sources.base import SOURCES, Batch, SourceError
-from assets.sources.files import ColumnMapping, files_in, read_file, read_file_chunks
+from assets.sources.files import ColumnMapping, files_in, not_read_in, read_file, read_file_chunks
 from assets.sources.landing import fingerprint, land_batch, loaded_file, record_file
 from assets.warehouse import now_utc
 
@@ -42,6 +43,11 @@ class IngestReport:
         shown = {k: v for k, v in self.skipped.items() if k != "api calls"}
         if shown:
             text += ", " + ", ".join(f"{n} skipped ({reason})" for reason, n in sorted(shown.items()))
+        if c.get("long_texts"):
+            text += (
+                f", {c['long_texts']} long text(s) kept whole but classified on their first "
+                f"{max_text_chars()} characters"
+            )
         return text + (f" ({self.note})" if self.note else "")
 
 
@@ -230,8 +236,8 @@ def ingest(
         raise SourceError("--from/--to fetch a date range: they apply to --source vk (without PATH) and hf")
     mapping = load_mapping(mapping_path) if mapping_path else None
     files = expand_paths(paths)
-    lines = []
-    totals = {"read": 0, "added": 0, "already_loaded": 0, "quarantined": 0}
+    lines = [note for note in (not_read_in(Path(p)) for p in paths if Path(p).is_dir()) if note]
+    totals = {"read": 0, "added": 0, "already_loaded": 0, "quarantined": 0, "long_texts": 0}
     with connect(home / "warehouse.duckdb") as con:
         for path in files:
             report = ingest_file(con, source, path, mapping=mapping, keep_source_label=keep_source_label)
