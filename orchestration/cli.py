@@ -34,29 +34,56 @@ def _fail(message: str) -> int:
 
 def _date_arg(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from exc
+    if not FIRST_DATE <= day <= LAST_DATE:  # the weeks and half-years around 9999-12-31 do not exist
+        raise argparse.ArgumentTypeError(f"date out of range: {value!r} (use {FIRST_DATE} .. {LAST_DATE})")
+    return day
+
+
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def read_input(source: str) -> tuple[list[Any], list[Any]]:
+    """(mentions, rejected rows) of `akims classify`'s input, through the reader `akims ingest`
+    uses (cp1251, `;` CSV and export presets alike); `-` is JSON Lines on standard input."""
+    from assets.records import InputError, Mention, read_mentions
+    from assets.sources.base import SourceError
+    from assets.sources.files import read_file
+
+    if source == "-":
+        try:
+            records = list(read_mentions(source))
+        except InputError as exc:
+            raise UsageError(str(exc)) from exc
+        return [r for r in records if isinstance(r, Mention)], [r for r in records if not isinstance(r, Mention)]
+    if Path(source).is_dir():
+        raise UsageError(f"{source}: is a folder; classify takes one file (akims ingest reads folders)")
+    try:
+        batch = read_file(source)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from exc
+    return batch.mentions, batch.rejected
 
 
 # ---------------------------------------------------------------- classify
 def cmd_classify(args: argparse.Namespace) -> int:
     from assets.classification import classify_records
-    from assets.records import InputError, Mention, RejectedRow, read_mentions
+    from assets.records import for_classification, is_long, max_text_chars
     from assets.reference import load_reference
 
-    try:
-        records = list(read_mentions(args.input))
-    except InputError as exc:
-        raise UsageError(str(exc)) from exc
-    mentions = [r for r in records if isinstance(r, Mention)]
-    rejected = [r for r in records if isinstance(r, RejectedRow)]
+    mentions, rejected = read_input(args.input)
     if not mentions and rejected:
         raise UsageError(f"no usable mention in {args.input}: first problem: {rejected[0].reason}")
     reference = load_reference()
+    limit = max_text_chars()
     try:
         results = classify_records(
-            mentions, reference, backend=args.backend, keep_source_labels=args.keep_source_labels
+            for_classification(mentions, limit),
+            reference,
+            backend=args.backend,
+            keep_source_labels=args.keep_source_labels,
         )
     except ValueError as exc:  # unknown backend, model absent from the cache while offline, ...
         raise UsageError(str(exc)) from exc
@@ -84,6 +111,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
             reasons[r.reason] = reasons.get(r.reason, 0) + 1
         summary = "; ".join(f"{n} × {reason}" for reason, n in sorted(reasons.items()))
         print(f"akims: set aside {len(rejected)} row(s) that break the mention contract: {summary}", file=sys.stderr)
+    long_texts = sum(1 for m in mentions if is_long(m, limit))
+    if long_texts:
+        print(f"akims: {long_texts} text(s) longer than {limit} characters classified on their start", file=sys.stderr)
     return 0
 
 
@@ -285,11 +315,8 @@ def print_ranking(period: str, fmt: str) -> int:
     from assets.warehouse import connect
     from orchestration.partitions import parse_period
 
-    try:
-        kind, first, last = parse_period(period)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    label = period.strip().upper()
+    label = _period_label(period)
+    kind, first, last = parse_period(label)
     try:
         with connect(read_only=True) as con:
             periods = published_periods(con)
@@ -351,13 +378,13 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def _period_label(period: str) -> str:
-    from orchestration.partitions import parse_period
+    """The canonical label of a --period ('2019-w5' -> '2019-W05'); UsageError when not a period."""
+    from orchestration.partitions import canonical_period
 
     try:
-        parse_period(period)
+        return canonical_period(period)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    return period.strip().upper()
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -380,10 +407,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_quality(args: argparse.Namespace) -> int:
     from assets.quality.report import quality_text
 
+    label = _period_label(args.period)
     try:
-        print(quality_text(_period_label(args.period)))
+        text = quality_text(label)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
+    if text.startswith(f"{label}: no data-quality results"):
+        raise UsageError(text)  # a period never built: exit 2, as rank/summary/explain/report/export
+    print(text)
     return 0
 
 
@@ -551,6 +582,21 @@ def _quiet_library_warnings() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
+def _not_built(args: argparse.Namespace, exc: Exception) -> str:
+    """A reading command on a warehouse whose marts are not built yet (only ingested, say):
+    DuckDB's missing-table error becomes the same one line, exit 2, as a period never built."""
+    import duckdb
+
+    period = getattr(args, "period", None)
+    if not isinstance(exc, duckdb.CatalogException) or period is None or args.command in WRITING_COMMANDS:
+        return ""
+    from orchestration.partitions import parse_period
+
+    label = _period_label(period)
+    _, first, last = parse_period(label)
+    return f"{label}: not built in this warehouse yet; build it with `akims run --from {first} --to {last}`"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _quiet_library_warnings()
     args = build_parser().parse_args(argv)
@@ -574,6 +620,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, PipelineError):
             print(f"akims: {exc}", file=sys.stderr)
             return 1
+        not_built = _not_built(args, exc)
+        if not_built:
+            return _fail(not_built)
         raise
     except KeyboardInterrupt:
         return _fail("interrupted")

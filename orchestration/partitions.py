@@ -82,6 +82,18 @@ def parse_period(label: str) -> tuple[str, date, date]:
         if text.isdigit() and len(text) == 4:
             y = int(text)
             return "year", date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
+    except (ValueError, OverflowError):  # 9999-W52 ends past the last date Python knows
         pass
     raise ValueError(f"not a period: {label!r} (use an ISO week 2019-W26, a half-year 2019-H1 or a year 2019)")
+
+
+def canonical_period(label: str) -> str:
+    """The one spelling of a period that rankings are published under: '2019-w5' -> '2019-W05',
+    ' 2019-h1 ' -> '2019-H1'. ValueError (as `parse_period`) for anything else."""
+    kind, first, _ = parse_period(label)
+    if kind == "week":
+        iso = first.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    if kind == "half_year":
+        return f"{first.year:04d}-H{1 if first.month == 1 else 2}"
+    return f"{first.year:04d}"
