@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,8 +53,57 @@ class VkError(SourceError):
         self.code = code
 
 
+SHORTEST_ECHO = 8  # a server may echo the token cut short: any part this long is hidden
+
+
+@lru_cache(maxsize=4)
+def _secret_grams(secret: str) -> frozenset[str]:
+    """The lower-cased SHORTEST_ECHO-character pieces of the token."""
+    low = secret.lower()
+    return frozenset(low[i : i + SHORTEST_ECHO] for i in range(len(low) - SHORTEST_ECHO + 1))
+
+
 def redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
+    """`text` with the token hidden in any form a server may echo: whole, upper- or lower-cased,
+    truncated or cut out of the middle (any 8 characters or more of it). Linear in the text:
+    every 8-character window that is a piece of the token is covered, runs of them become ***."""
+    if not secret:
+        return text
+    if len(secret) < SHORTEST_ECHO:
+        return re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
+    low = text.lower()
+    if len(low) != len(text):  # a few letters lower-case to two characters: keep positions aligned
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    grams = _secret_grams(secret)
+    covered_to = 0
+    spans: list[list[int]] = []
+    for i in range(len(low) - SHORTEST_ECHO + 1):
+        if low[i : i + SHORTEST_ECHO] in grams:
+            if spans and i <= covered_to:
+                spans[-1][1] = i + SHORTEST_ECHO
+            else:
+                spans.append([i, i + SHORTEST_ECHO])
+            covered_to = i + SHORTEST_ECHO
+    if not spans:
+        return text
+    parts, last = [], 0
+    for begin, end in spans:
+        parts.append(text[last:begin] + "***")
+        last = end
+    return "".join(parts) + text[last:]
+
+
+def redact_value(value: Any, secret: str | None) -> Any:
+    """A JSON value (page, item) with the token hidden in every string of it."""
+    if not secret:
+        return value
+    if isinstance(value, str):
+        return redact(value, secret)
+    if isinstance(value, dict):
+        return {redact(str(k), secret): redact_value(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_value(v, secret) for v in value]
+    return value
 
 
 @dataclass
@@ -93,7 +144,10 @@ class VkClient:
         if self._session is None:
             self._session = requests.Session()
         data = {**params, "access_token": self.token, "v": API_VERSION}
-        response = self._session.post(f"{self.endpoint.rstrip('/')}/{method}", data=data, timeout=self.timeout)
+        # never follow a redirect: requests would re-send the body, token included, to its target
+        response = self._session.post(
+            f"{self.endpoint.rstrip('/')}/{method}", data=data, timeout=self.timeout, allow_redirects=False
+        )
         return response.status_code, response.text
 
     def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,6 +168,11 @@ class VkClient:
             if status == 429 or status >= 500:
                 problem = f"HTTP {status}"
                 continue
+            if 300 <= status < 400:
+                raise VkError(
+                    f"VK {method}: HTTP {status}: the endpoint redirects; not followed, so the token is not "
+                    f"sent elsewhere (set {ENDPOINT_ENV} to the final address if it is trusted)"
+                )
             if status != 200:
                 raise VkError(f"VK {method}: HTTP {status}")
             try:
@@ -135,7 +194,7 @@ class VkClient:
                 if code in RETRY_CODES:
                     problem = f"error {code}: {message}"
                     continue
-                raise VkError(f"VK {method}: error {code}: {message}", code)
+                raise VkError(redact(f"VK {method}: error {code}: {message}", self.token), code)
             response = payload.get("response")
             if not isinstance(response, dict):
                 problem = "malformed response (no `response` object)"
@@ -287,7 +346,10 @@ def fetch_weeks(client: VkClient, queries: list[str], weeks: Iterable[date]) -> 
         labels.append(week_start.isoformat())
         for query in queries:
             pages.extend(search_pages(client, query, start, end))
-    batch = batch_from_pages(pages, f"vk newsfeed.search {', '.join(labels)}")
+    # a hostile endpoint may echo the token inside items: hidden before anything lands or is quarantined
+    batch = batch_from_pages(
+        [redact_value(page, client.token) for page in pages], f"vk newsfeed.search {', '.join(labels)}"
+    )
     batch.skip("api calls", client.calls)
     return batch
 
