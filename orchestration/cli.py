@@ -379,12 +379,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 def _period_label(period: str) -> str:
     """The canonical label of a --period ('2019-w5' -> '2019-W05'); UsageError when not a period."""
-    from orchestration.partitions import canonical_period
+    from orchestration.partitions import canonical_period, parse_period
 
     try:
-        return canonical_period(period)
+        label = canonical_period(period)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    _, first, last = parse_period(label)
+    if first < FIRST_DATE or last > LAST_DATE:  # the dates `akims run` accepts to build it
+        raise UsageError(f"period out of range: {label} (periods lie within {FIRST_DATE} .. {LAST_DATE})")
+    return label
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

@@ -50,6 +50,15 @@ def test_a_period_that_does_not_exist_is_one_line_and_exit_2(
     assert _one_line_error(capsys).startswith(f"akims: not a period: {period!r}")
 
 
+@pytest.mark.parametrize("command", PERIOD_COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("period", ["9999-W51", "9999", "1899-H2"])
+def test_a_period_out_of_the_dates_run_accepts_is_one_line_and_exit_2(
+    akims_home: Path, capsys: pytest.CaptureFixture[str], command: list[str], period: str
+) -> None:
+    assert main([command[0], "--period", period, *command[1:]]) == 2
+    assert _one_line_error(capsys).startswith(f"akims: period out of range: {period} ")
+
+
 @pytest.mark.parametrize(
     ("given", "canonical"),
     [
