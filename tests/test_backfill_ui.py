@@ -214,15 +214,15 @@ def test_one_launch_backfills_a_past_half_year(
     assert statuses["half_year_report"]["numPartitionsMaterialized"] == 1
     assert statuses["fct_akim_ranking"]["materialized"]
     runs = _graphql(dagster_dev, RUNS, {"id": launched["backfillId"]})["runsOrError"]["results"]
-    # one run per stage: the calendar, the 27 weeks, one dbt build, the ranking with its report
-    assert len(runs) == 4, runs
-    # each says what it does (run_labels_sensor), not only `__ASSET_JOB`
-    assert _stages(dagster_dev, launched["backfillId"]) == {
-        "half-year calendar 2019-H2",
-        "load and classify 2019-W27..2020-W01",
-        "dbt build",
-        "half-year ranking 2019-H2 + half-year report 2019-H2",
-    }
+    # one run per stage: the calendar, the 27 weeks, one dbt build, the ranking and its report
+    # (together, or the report in a run of its own when the daemon requests it one tick later),
+    # each saying what it does (run_labels_sensor), not only `__ASSET_JOB`
+    common = {"half-year calendar 2019-H2", "load and classify 2019-W27..2020-W01", "dbt build"}
+    assert _stages(dagster_dev, launched["backfillId"]) in (
+        common | {"half-year ranking 2019-H2 + half-year report 2019-H2"},
+        common | {"half-year ranking 2019-H2", "half-year report 2019-H2"},
+    ), runs
+    assert len(runs) in (4, 5), runs
     assert (akims_home / "reports" / f"{HALF_YEAR}.html").exists()
 
     expected = _rank(reference, capsys, monkeypatch)
