@@ -242,7 +242,7 @@ def _decode_lines(path: Path) -> Iterator[str]:
 def read_rows(path: str | Path) -> Iterator[dict[str, Any] | RejectedRow]:
     """Rows of a JSONL, CSV or Parquet file (by extension); `-` is standard input as JSONL."""
     if str(path) == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")  # a BOM is not a row
         yield from _jsonl_rows(iter(stream), "stdin")
         return
     path = Path(path)

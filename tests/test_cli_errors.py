@@ -150,3 +150,16 @@ def test_classify_sets_aside_a_counter_out_of_range(tmp_path: Path, capsys: pyte
     assert main(["classify", str(export), "-o", str(out)]) == 0
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["p2"]
     assert "1 × counter likes out of range" in capsys.readouterr().err
+
+
+def test_classify_stdin_with_a_bom_keeps_the_first_row(tmp_path: Path) -> None:
+    stdin = b"\xef\xbb\xbf" + (json.dumps(ROW, ensure_ascii=False) + "\n").encode("utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "classify", "-"],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, "AKIMS_HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(x)["id"] for x in done.stdout.decode("utf-8").splitlines()] == ["p1"]
