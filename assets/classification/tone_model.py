@@ -460,7 +460,7 @@ def conversational(toks: Sequence[str]) -> bool:
         first = t[:1]
         if first in "!?#@" or t.startswith(("))", "((")) or t in _PERSONAL_WORDS:
             return True
-        if first and ord(first) >= 0x2600 and not first.isalnum():  # emoji and pictographs
+        if first and (0x2600 <= ord(first) <= 0x27BF or 0x1F000 <= ord(first) <= 0x1FAFF):  # emoji, pictographs
             return True
     return False
 
