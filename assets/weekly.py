@@ -129,7 +129,7 @@ def mentions_of_rows(rows: Sequence[tuple[Any, ...]]) -> list[Mention]:
 
 def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
     """Classify one week; the previous week's official posts count as known official texts."""
-    from assets.classification import CLASSIFIER_VERSION, classify_records, official_texts
+    from assets.classification import classifier_version, classify_records, official_texts
     from assets.records import for_classification, max_text_chars
 
     reference = reference_for(job.overrides)
@@ -141,7 +141,7 @@ def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
         keep_source_labels=True,
         known_official_texts=official_texts(job.previous_posts, reference, job.backend),
     )
-    table = classified_table(job.week_start, mentions, results, job.backend, CLASSIFIER_VERSION)
+    table = classified_table(job.week_start, mentions, results, job.backend, classifier_version(job.backend))
     return ClassifiedWeek(job.week_start, table, sum(1 for r in results if r.akims))
 
 

@@ -175,7 +175,7 @@ def raw_mentions(
 def classified_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, classifier: ClassifierResource
 ) -> dg.MaterializeResult:
-    from assets.classification import CLASSIFIER_VERSION
+    from assets.classification import classifier_version
 
     weeks = _weeks(context)
     backend = classifier.effective_backend()
@@ -214,7 +214,7 @@ def classified_mentions(
     return dg.MaterializeResult(
         metadata={
             "backend": backend,
-            "classifier_version": CLASSIFIER_VERSION,
+            "classifier_version": classifier_version(backend),
             "project_version": project_version,
         }
     )

@@ -43,6 +43,7 @@ __all__ = [
     "LexiconToneModel",
     "ToneModel",
     "TrainedToneModel",
+    "classifier_version",
     "classify_records",
 ]
 
@@ -560,6 +561,15 @@ def _classifier(reference: Reference, backend: str, factory: Callable[[], ToneMo
         # keeps loaded models, so this is cheap and a changed setting takes effect
         hit.tone_model = factory()
     return hit
+
+
+def classifier_version(backend: str) -> str:
+    """The classifier's version with its tone model's, as recorded beside each classified mention:
+    "embedded-0.2+akims-tone@1.0", "embedded-0.2+lexicon", "embedded-0.2+transformers"."""
+    if backend == "embedded":
+        model = trained_tone_model()
+        return f"{CLASSIFIER_VERSION}+{model.version}"
+    return f"{CLASSIFIER_VERSION}+{backend}"
 
 
 def official_texts(
