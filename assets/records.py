@@ -43,6 +43,8 @@ COUNTER_FIELDS = ("likes", "comments", "reposts", "views", "author_followers")
 SENTIMENTS = frozenset({"positive", "negative", "neutral"})
 # counters are stored as DuckDB BIGINT: a larger value is set aside, never lets a chunk crash
 COUNTER_MAX = 2**63 - 1
+# the dates a mention may have: those `akims run` can build (its week must exist whole)
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 # texts longer than this (characters) are kept whole but classified on their first part
 MAX_TEXT_ENV = "AKIMS_MAX_TEXT_CHARS"
 DEFAULT_MAX_TEXT_CHARS = 65_536
@@ -175,6 +177,14 @@ def validate(row: dict[str, Any]) -> Mention | RejectedRow:
         published = parse_timestamp(str(row["published_at"]))
     except ValueError:
         return RejectedRow(f"unparsable published_at: {row['published_at']!r}", row)
+    try:
+        utc = published.astimezone(UTC).replace(tzinfo=None)
+        local_date = published.astimezone(ALMATY).date()
+        week_start = monday_of(local_date)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        return RejectedRow(f"published_at out of range: {row['published_at']!r}", row)
+    if not FIRST_DAY <= week_start <= LAST_DAY:
+        return RejectedRow(f"published_at out of range: {row['published_at']!r}", row)
     text = _text_field(row, "text") or ""
     if "\ufffd" in text:
         return RejectedRow("text is not valid UTF-8", row)
@@ -185,13 +195,12 @@ def validate(row: dict[str, Any]) -> Mention | RejectedRow:
     sentiment = (_text_field(row, "sentiment") or "").strip().lower() or None
     if sentiment is not None and sentiment not in SENTIMENTS:
         return RejectedRow(f"unknown sentiment label: {row['sentiment']!r}", row)
-    utc = published.astimezone(UTC).replace(tzinfo=None)
     return Mention(
         id=_text_field(row, "id").strip(),  # type: ignore[union-attr]
         platform=platform,
         published_at=str(row["published_at"]).strip(),
         published_utc=utc,
-        local_date=published.astimezone(ALMATY).date(),
+        local_date=local_date,
         author_id=_text_field(row, "author_id").strip(),  # type: ignore[union-attr]
         text=text,
         author_name=_text_field(row, "author_name"),

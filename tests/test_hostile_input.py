@@ -236,3 +236,21 @@ def test_a_folder_says_what_it_did_not_read(tmp_path: Path) -> None:
         "1 file(s) not read (not .csv, .jsonl, .ndjson or .parquet)",
         f"{folder / 'top.jsonl'}: 1 read, 1 added, 0 already loaded, 0 quarantined",
     ]
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        "9999-12-31T23:00:00-05:00",
+        "0001-01-01T00:00:00+06:00",
+        "9999-12-31T12:00:00+00:00",
+        "1899-12-31T12:00:00+00:00",
+    ],
+)
+def test_a_date_past_the_calendar_is_quarantined_not_a_crash(tmp_path: Path, published_at: str) -> None:
+    rejected = validate(_row(published_at=published_at))
+    assert isinstance(rejected, RejectedRow)
+    assert rejected.reason == f"published_at out of range: {published_at!r}"
+    export = _write_jsonl(tmp_path / "dates.jsonl", [_row(published_at=published_at), _row(id="p2")])
+    (line,) = ingest("files", [str(export)], home=tmp_path)
+    assert line == f"{export}: 2 read, 1 added, 0 already loaded, 1 quarantined"

@@ -48,12 +48,21 @@ def batch_from_rows(source: str, label: str, rows: Iterable[dict[str, Any] | Rej
     """Validate contract rows into a batch; a row breaking the contract is set aside with its reason."""
     batch = Batch(source=source, label=label)
     for row in rows:
-        record = row if isinstance(row, RejectedRow) else validate(row)
+        record = row if isinstance(row, RejectedRow) else validated(row)
         if isinstance(record, RejectedRow):
             batch.rejected.append(record)
         else:
             batch.mentions.append(record)
     return batch
+
+
+def validated(row: dict[str, Any]) -> Mention | RejectedRow:
+    """`validate`, and a row it cannot judge (an error no rule foresaw) set aside with that
+    error as its reason: one odd row never costs the rest of its chunk."""
+    try:
+        return validate(row)
+    except Exception as exc:  # the safety net itself: any error becomes a reason
+        return RejectedRow(f"row could not be read: {type(exc).__name__}: {str(exc)[:200]}", row)
 
 
 def drop_none(row: dict[str, Any]) -> dict[str, Any]:

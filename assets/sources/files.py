@@ -490,11 +490,19 @@ def read_file_chunks(
         if not part and not first:
             return
         first = False
-        yield batch_from_rows(
-            source, str(path), (r if isinstance(r, RejectedRow) else map_row(r, chosen) for r in part)
-        )
+        yield batch_from_rows(source, str(path), (mapped_row(r, chosen) for r in part))
         if len(part) < size:
             return
+
+
+def mapped_row(row: dict[str, Any] | RejectedRow, mapping: ColumnMapping) -> dict[str, Any] | RejectedRow:
+    """`map_row`, with a row it cannot convert set aside with the error instead of ending the file."""
+    if isinstance(row, RejectedRow):
+        return row
+    try:
+        return map_row(row, mapping)
+    except Exception as exc:  # the safety net: any error becomes the reason
+        return RejectedRow(f"row could not be mapped: {type(exc).__name__}: {str(exc)[:200]}", dict(row))
 
 
 def _checked(rows: Iterator[dict[str, Any] | RejectedRow]) -> Iterator[dict[str, Any] | RejectedRow]:
