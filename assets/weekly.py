@@ -134,12 +134,15 @@ def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
 
     reference = reference_for(job.overrides)
     mentions = mentions_of_rows(job.rows)
+    limit = max_text_chars()
+    # official posts cut like the posts compared with them, so a long reshare still matches
+    previous = [(platform, author, name, text[:limit]) for platform, author, name, text in job.previous_posts]
     results = classify_records(
-        for_classification(mentions, max_text_chars()),  # a 10 MB post is read on its first 64 KB
+        for_classification(mentions, limit),  # a 10 MB post is read on its first 64 KB
         reference,
         backend=job.backend,
         keep_source_labels=True,
-        known_official_texts=official_texts(job.previous_posts, reference, job.backend),
+        known_official_texts=official_texts(previous, reference, job.backend),
     )
     table = classified_table(job.week_start, mentions, results, job.backend, classifier_version(job.backend))
     return ClassifiedWeek(job.week_start, table, sum(1 for r in results if r.akims))

@@ -254,3 +254,25 @@ def test_a_date_past_the_calendar_is_quarantined_not_a_crash(tmp_path: Path, pub
     export = _write_jsonl(tmp_path / "dates.jsonl", [_row(published_at=published_at), _row(id="p2")])
     (line,) = ingest("files", [str(export)], home=tmp_path)
     assert line == f"{export}: 2 read, 1 added, 0 already loaded, 1 quarantined"
+
+
+def test_a_week_with_a_10_mb_post_classifies_it_on_its_start(tmp_path: Path) -> None:
+    from datetime import date
+
+    from assets.warehouse import copy_landing_week, read_week_rows
+    from assets.weekly import ClassifyWeek, classify_week
+
+    opening = "Аким Баталов открыл новую школу, спасибо! "
+    huge = _row(id="huge", text=opening + "Баталов очень плохо " * 520_000)  # about 10 MB
+    export = _write_jsonl(tmp_path / "huge.jsonl", [huge, _row(id="short", text=opening)])
+    (line,) = ingest("files", [str(export)], home=tmp_path)
+    assert line.endswith("1 long text(s) kept whole but classified on their first 65536 characters")
+    week = date(2019, 6, 24)
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        copy_landing_week(con, week)
+        rows = read_week_rows(con, week)
+    started = time.perf_counter()
+    done = classify_week(ClassifyWeek(week, rows, [], "embedded", (None, None)))
+    assert time.perf_counter() - started < 20.0
+    classified = {r["id"]: r for r in done.table.to_pylist()}
+    assert classified["huge"]["akims"] == ["batalov-amandyk"] == classified["short"]["akims"]
