@@ -276,3 +276,22 @@ def test_a_week_with_a_10_mb_post_classifies_it_on_its_start(tmp_path: Path) -> 
     assert time.perf_counter() - started < 20.0
     classified = {r["id"]: r for r in done.table.to_pylist()}
     assert classified["huge"]["akims"] == ["batalov-amandyk"] == classified["short"]["akims"]
+
+
+def test_every_chunk_of_a_file_lands_around_a_bad_row(tmp_path: Path) -> None:
+    from assets.sources.landing import fingerprint, loaded_file
+    from assets.sources.registry import ingest_file
+
+    rows = [_row(id=f"p{i}", text=f"пост {i}") for i in range(7)]
+    rows[3]["likes"] = 9223372036854775808  # in the second of three chunks of three rows
+    rows[4]["views"] = -1
+    export = _write_jsonl(tmp_path / "three_chunks.jsonl", rows)
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        report = ingest_file(con, "files", export, chunk_rows=3)
+        landed = [r[0] for r in con.execute("select id from landing.mentions order by id").fetchall()]
+        reasons = [r[0] for r in con.execute("select reason from raw.quarantine order by reason").fetchall()]
+        marked = loaded_file(con, fingerprint(export))
+    assert report.counts["read"] == 7 and report.counts["added"] == 5 and report.counts["quarantined"] == 2
+    assert landed == ["p0", "p1", "p2", "p5", "p6"]
+    assert reasons[0].startswith("counter likes out of range") and reasons[1] == "negative counter views: -1"
+    assert marked == "three_chunks.jsonl"

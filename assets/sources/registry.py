@@ -79,10 +79,12 @@ def read_path(source: str, path: Path, *, mapping: ColumnMapping | None = None) 
     raise SourceError(f"--source {source} reads no files; give --from and --to")
 
 
-def read_path_chunks(source: str, path: Path, *, mapping: ColumnMapping | None = None) -> Iterator[Batch]:
+def read_path_chunks(
+    source: str, path: Path, *, mapping: ColumnMapping | None = None, chunk_rows: int | None = None
+) -> Iterator[Batch]:
     """A file in batches of bounded size (a big export is landed a chunk at a time)."""
     if source == "files":
-        yield from read_file_chunks(path, mapping)
+        yield from read_file_chunks(path, mapping, chunk_rows=chunk_rows)
     else:
         yield read_path(source, path, mapping=mapping)
 
@@ -104,8 +106,10 @@ def ingest_file(
     *,
     mapping: ColumnMapping | None = None,
     keep_source_label: bool = False,
+    chunk_rows: int | None = None,
 ) -> IngestReport:
-    """Read and land one file, unless the same bytes were loaded before."""
+    """Read and land one file, unless the same bytes were loaded before; the file is recorded
+    as loaded once every chunk of it is landed (each row added, already loaded or quarantined)."""
     sha = fingerprint(path)
     earlier = loaded_file(con, sha)
     if earlier is not None:
@@ -114,7 +118,7 @@ def ingest_file(
     skipped: dict[str, int] = {}
     weeks: set[date] = set()
     started = now_utc()
-    for batch in read_path_chunks(source, path, mapping=mapping):
+    for batch in read_path_chunks(source, path, mapping=mapping, chunk_rows=chunk_rows):
         for key, value in land_batch(con, batch, keep_source_label=keep_source_label, since=started).items():
             counts[key] = counts.get(key, 0) + value
         for reason, value in batch.skipped.items():
