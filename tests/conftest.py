@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,3 +31,19 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> Path:
 def write_csv(path: Path, header: str, lines: Iterable[str]) -> Path:
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return path
+
+
+def lay_out_in_hub_cache(cache: Path, repo: str, revision: str, saved: Path) -> None:
+    """Copy a saved model folder into the Hugging Face hub cache format that snapshot_download
+    reads offline: blobs named by content hash, a snapshot of links, refs/main."""
+    root = cache / ("models--" + repo.replace("/", "--"))
+    blobs, snapshot = root / "blobs", root / "snapshots" / revision
+    blobs.mkdir(parents=True, exist_ok=True)
+    snapshot.mkdir(parents=True)
+    for f in sorted(saved.iterdir()):
+        data = f.read_bytes()
+        blob = blobs / hashlib.sha256(data).hexdigest()
+        blob.write_bytes(data)
+        (snapshot / f.name).symlink_to(os.path.relpath(blob, snapshot))
+    (root / "refs").mkdir(exist_ok=True)
+    (root / "refs" / "main").write_text(revision, encoding="utf-8")

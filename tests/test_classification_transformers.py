@@ -9,9 +9,7 @@ with local_files_only. Two revisions of one repository differ only in the classi
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -31,6 +29,7 @@ from assets.classification.transformers_backend import (  # noqa: E402
 from assets.records import Mention, validate  # noqa: E402
 from assets.reference import Reference, load_reference  # noqa: E402
 from orchestration.cli import main  # noqa: E402
+from tests.conftest import lay_out_in_hub_cache  # noqa: E402
 
 REPO = "akims-test/tiny-bert-sentiment"
 REV_POSITIVE = "a" * 40
@@ -66,29 +65,14 @@ def _save_tiny_model(folder: Path, winner: int) -> None:
     model.save_pretrained(folder)
 
 
-def _lay_out_in_cache(cache: Path, repo: str, revision: str, saved: Path) -> None:
-    """The hub cache format: blobs named by content hash, a snapshot of links, refs/main."""
-    root = cache / ("models--" + repo.replace("/", "--"))
-    blobs, snapshot = root / "blobs", root / "snapshots" / revision
-    blobs.mkdir(parents=True, exist_ok=True)
-    snapshot.mkdir(parents=True)
-    for f in sorted(saved.iterdir()):
-        data = f.read_bytes()
-        blob = blobs / hashlib.sha256(data).hexdigest()
-        blob.write_bytes(data)
-        (snapshot / f.name).symlink_to(os.path.relpath(blob, snapshot))
-    (root / "refs").mkdir(exist_ok=True)
-    (root / "refs" / "main").write_text(revision, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def hf_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("hf")
     cache = work / "hub"
     _save_tiny_model(work / "neg", winner=0)
     _save_tiny_model(work / "pos", winner=2)
-    _lay_out_in_cache(cache, REPO, REV_NEGATIVE, work / "neg")
-    _lay_out_in_cache(cache, REPO, REV_POSITIVE, work / "pos")
+    lay_out_in_hub_cache(cache, REPO, REV_NEGATIVE, work / "neg")
+    lay_out_in_hub_cache(cache, REPO, REV_POSITIVE, work / "pos")
     return cache
 
 

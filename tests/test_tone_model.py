@@ -3,7 +3,6 @@ targeted tone on hand-written examples, the lexicon kept as a backend, reproduci
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from assets.classification.tone_model import (
 from assets.classification.transformers_backend import ModelUnavailableError
 from assets.records import Mention, validate
 from assets.reference import load_reference
+from tests.conftest import lay_out_in_hub_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared" / "train"
@@ -55,21 +55,6 @@ def _classify(texts: list[str], backend: str = "embedded"):
     return classify_records([_mention(n, t) for n, t in enumerate(texts)], load_reference(), backend=backend)
 
 
-def _lay_out_in_cache(cache: Path, repo: str, revision: str, saved: Path) -> None:
-    """The hub cache format snapshot_download reads: blobs by content hash, snapshot links, refs."""
-    root = cache / ("models--" + repo.replace("/", "--"))
-    blobs, snapshot = root / "blobs", root / "snapshots" / revision
-    blobs.mkdir(parents=True, exist_ok=True)
-    snapshot.mkdir(parents=True)
-    for f in sorted(saved.iterdir()):
-        data = f.read_bytes()
-        blob = blobs / hashlib.sha256(data).hexdigest()
-        blob.write_bytes(data)
-        (snapshot / f.name).symlink_to(os.path.relpath(blob, snapshot))
-    (root / "refs").mkdir(exist_ok=True)
-    (root / "refs" / "main").write_text(revision, encoding="utf-8")
-
-
 def test_shipped_model_is_a_hub_model_folder_small_enough_for_git() -> None:
     names = {p.name for p in SHIPPED_MODEL.iterdir()}
     assert {"config.json", "model.safetensors", "vocab.txt", "README.md"} <= names
@@ -84,7 +69,7 @@ def test_shipped_model_is_a_hub_model_folder_small_enough_for_git() -> None:
 
 def test_model_loads_from_the_hub_cache_at_a_pinned_revision_offline(tmp_path: Path) -> None:
     cache = tmp_path / "hub"
-    _lay_out_in_cache(cache, REPO, REVISION, SHIPPED_MODEL)
+    lay_out_in_hub_cache(cache, REPO, REVISION, SHIPPED_MODEL)
     env = {
         "AKIMS_TONE_MODEL": REPO,
         "AKIMS_TONE_REVISION": REVISION,
@@ -105,7 +90,7 @@ def test_model_loads_from_the_hub_cache_at_a_pinned_revision_offline(tmp_path: P
 
 def test_a_revision_missing_from_the_cache_is_one_clear_error(tmp_path: Path) -> None:
     cache = tmp_path / "hub"
-    _lay_out_in_cache(cache, REPO, REVISION, SHIPPED_MODEL)
+    lay_out_in_hub_cache(cache, REPO, REVISION, SHIPPED_MODEL)
     env = {
         "AKIMS_TONE_MODEL": REPO,
         "AKIMS_TONE_REVISION": "f" * 40,

@@ -320,22 +320,3 @@ def cross_validate(
         for i, tone in zip(held, trained_tones(model, queries), strict=True):
             pred[i] = tone.label
     return pred
-
-
-def cross_validate_probabilities(
-    rows: Sequence[Example],
-    spec: FeatureSpec,
-    classes: Sequence[str],
-    c: float,
-    min_df: int,
-    seed: int,
-    k: int = 5,
-    by_group: bool = False,
-) -> np.ndarray:
-    """Out-of-fold class probabilities for every row (columns in `classes` order)."""
-    out = np.zeros((len(rows), len(classes)))
-    for held in folds(rows, k, seed, by_group):
-        held_set = set(held)
-        head = fit_head("cv", spec, [r for i, r in enumerate(rows) if i not in held_set], classes, c, min_df, seed)
-        out[held] = head.batch_probabilities([rows[i].toks for i in held], [rows[i].dense for i in held])
-    return out
