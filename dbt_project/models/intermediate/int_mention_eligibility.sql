@@ -270,11 +270,11 @@ folded as (
         passing.*,
         row_number() over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, mention_id
+            order by published_utc, source_key
         ) as duplicate_order,
         first_value(mention_key) over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, mention_id
+            order by published_utc, source_key
         ) as first_of_duplicates
     from passing
 

@@ -56,6 +56,9 @@ joined as (
 
     select
         normalised.mention_key,
+        -- the id as loaded (staging pseudonymises private authors' mention ids): the join to the
+        -- classified mentions and the duplicates' tie-break, never stored in a mart
+        normalised.source_key,
         normalised.platform,
         normalised.mention_id,
         normalised.published_at,
@@ -84,8 +87,7 @@ joined as (
         normalised.built_at
     from normalised
     left join classified
-        on classified.platform = normalised.platform
-        and classified.mention_id = normalised.mention_id
+        on classified.mention_key = normalised.source_key
 
 )
 

@@ -91,11 +91,14 @@ mentions as (
 
 ),
 
--- account ids as loaded (staging may pseudonymise author_id): joined back by mention_key
+-- account ids as loaded (staging may pseudonymise author_id and mention ids): joined back by
+-- staging's source_key
 raw_authors as (
 
-    select platform || ':' || id as mention_key, platform, id as mention_id, author_id, local_date
-    from {{ source('warehouse', 'mentions') }}
+    select staged.mention_key, raw.platform, raw.id as mention_id, raw.author_id, raw.local_date
+    from {{ source('warehouse', 'mentions') }} as raw
+    inner join {{ ref('stg_warehouse__mentions') }} as staged
+        on staged.source_key = raw.platform || ':' || raw.id
 
 ),
 

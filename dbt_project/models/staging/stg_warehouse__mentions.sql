@@ -13,15 +13,25 @@
     Mentions gone from raw.mentions are deleted (post-hook). Rebuilt rows get this run's
     built_at, which is how int_mention_eligibility finds them. `dbt build --full-refresh`
     rebuilds everything and gives the same rows; it is needed after a change of
-    AKIMS_PSEUDONYM_KEY. -#}
+    AKIMS_PSEUDONYM_KEY.
+
+    A private author's mention id is pseudonymised too, because ids embed the author (a VK id is
+    `<owner_id>_<post>`, a Telegram one `<chat id>/<message id>`): mention_id becomes
+    `akims_pseudonym(platform || ':' || id)` (so mention_key = `<platform>:anon-…`, unique and
+    stable) and the post URL is dropped. Officials and media keep their ids and URLs, so the
+    official-reshare rule (reshare_of = an official post's id) works unchanged. source_key
+    (`<platform>:<id>` as loaded, like raw.mentions) is the incremental unique key and the join
+    to the classified mentions; no mart selects it. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key='mention_key',
+    unique_key='source_key',
     on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where mention_key not in (select platform || ':' || id from {{ source('warehouse', 'mentions') }}){% endif %}"
+    post_hook="{% if is_incremental() %}delete from {{ this }} where source_key is null or source_key not in (select platform || ':' || id from {{ source('warehouse', 'mentions') }}){% endif %}"
 ) }}
-{%- set incremental = incremental_ready('built_at') %}
+{#- a table built before source_key existed is rebuilt whole (its rows, keyed by the old ids,
+    go in the post-hook) -#}
+{%- set incremental = incremental_ready('built_at') and incremental_ready('source_key') %}
 {%- set changed_weeks = mention_weeks_to_rebuild() if incremental else [] %}
 
 with source as (
@@ -148,9 +158,12 @@ pseudonyms as (
 renamed as (
 
     select
-        identified.platform || ':' || identified.id      as mention_key,
+        identified.platform || ':' || case when identified.keeps_identity then cast(identified.id as varchar)
+             else akims_pseudonym(identified.platform || ':' || identified.id) end as mention_key,
+        identified.platform || ':' || identified.id      as source_key,
         cast(identified.platform as varchar)             as platform,
-        cast(identified.id as varchar)                   as mention_id,
+        case when identified.keeps_identity then cast(identified.id as varchar)
+             else akims_pseudonym(identified.platform || ':' || identified.id) end as mention_id,
         cast(identified.published_at as varchar)         as published_at,
         cast(identified.published_utc as timestamp)      as published_utc,
         cast(identified.local_date as date)              as local_date,
@@ -161,7 +174,7 @@ renamed as (
         not identified.keeps_identity                    as author_pseudonymised,
         cast(identified.author_followers as bigint)      as author_followers,
         coalesce(identified.text, '')                    as text,
-        identified.url,
+        case when identified.keeps_identity then identified.url end as url,
         cast(identified.likes as bigint)                 as likes,
         cast(identified.comments as bigint)              as comments,
         cast(identified.reposts as bigint)               as reposts,
