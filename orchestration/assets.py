@@ -9,6 +9,7 @@ import duckdb
 
 from assets import __version__ as project_version
 from assets import progress
+from assets.calendar import weeks_starting_in
 from assets.parallel import map_in_order, parallel_min_items, worker_count
 from assets.quality.store import reason_category
 from assets.sources.serving import (
@@ -53,12 +54,7 @@ def quarantine_by_week(con: duckdb.DuckDBPyConnection, weeks: list[date]) -> dic
 
 def _weeks(context: dg.AssetExecutionContext) -> list[date]:
     window = context.partition_time_window
-    first = window.start.date()
-    weeks = []
-    while first < window.end.date():
-        weeks.append(first)
-        first += timedelta(days=7)
-    return weeks
+    return weeks_starting_in(window.start.date(), window.end.date())
 
 
 @dg.multi_asset(

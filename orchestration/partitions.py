@@ -7,6 +7,18 @@ from datetime import date, timedelta
 
 import dagster as dg
 
+from assets.calendar import week_label, weeks_overlapping
+
+__all__ = [
+    "half_year_label",
+    "half_year_partitions",
+    "week_label",
+    "weekly_partitions",
+    "weeks_overlapping",
+    "year_label",
+    "year_partitions",
+]
+
 TIMEZONE = "Asia/Almaty"
 # The first partition: Monday 2018-01-01 (ISO 2018-W01). AKIMS_FIRST_WEEK moves it.
 FIRST_WEEK = os.environ.get("AKIMS_FIRST_WEEK", "2018-01-01")
@@ -22,27 +34,12 @@ year_partitions = dg.TimeWindowPartitionsDefinition(
 )
 
 
-def week_label(week_start: date) -> str:
-    year, week, _ = week_start.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def half_year_label(start: date) -> str:
     return f"{start.year}-H{1 if start.month <= 6 else 2}"
 
 
 def year_label(start: date) -> str:
     return str(start.year)
-
-
-def weeks_overlapping(first: date, last: date) -> list[date]:
-    """Mondays of every ISO week that overlaps [first, last]."""
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= last:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    return weeks
 
 
 def half_years_inside(first: date, last: date) -> list[date]:

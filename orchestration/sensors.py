@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from assets.calendar import weeks_starting_in
 from orchestration.partitions import weekly_partitions
 from orchestration.periods import WEEK_TO_PERIOD
 from orchestration.resources import WarehouseResource
@@ -61,11 +62,7 @@ def landing_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     from assets.warehouse import connect
 
     window = context.partition_time_window
-    weeks = []
-    monday = window.start.date()
-    while monday < window.end.date():
-        weeks.append(monday)
-        monday += timedelta(days=7)
+    weeks = weeks_starting_in(window.start.date(), window.end.date())
     home = warehouse.path()
     try:
         fetched_sources = [s for s in parse_sources(os.environ.get(FETCH_ENV, "")) if s in ("vk", "hf")]

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from assets.calendar import weeks_overlapping
 from assets.records import max_text_chars
 from assets.sources.base import SOURCES, Batch, SourceError
 from assets.sources.files import ColumnMapping, files_in, not_read_in, read_file, read_file_chunks
@@ -190,18 +191,6 @@ def report_json(reports: list[IngestReport]) -> str:
     )
 
 
-def weeks_of(first: date, last: date) -> list[date]:
-    """Mondays of the ISO weeks overlapping [first, last]."""
-    from datetime import timedelta
-
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= last:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    return weeks
-
-
 def ingest(
     source: str,
     paths: list[str],
@@ -229,7 +218,7 @@ def ingest(
             raise SourceError(f"--source {source} needs --from and --to")
         if last < first:
             raise SourceError(f"--to {last} is before --from {first}")
-        batch = fetch(source, weeks_of(first, last), home)
+        batch = fetch(source, weeks_overlapping(first, last), home)
         with connect(home / "warehouse.duckdb") as con:
             return [ingest_fetched(con, source, batch, keep_source_label=keep_source_label).line()]
     if source == "hf":
