@@ -69,6 +69,11 @@ def resolve_kind(kind: str) -> str:
     """The plug-in a run uses, by name (`auto` is the landing area, never the demo)."""
     value = kind.strip().lower()
     known = source_entry_points()
+    if DEFAULT_SOURCE not in known:  # the project's own entry points are missing: not installed
+        raise SourceUnavailable(
+            f"no {DEFAULT_SOURCE!r} source plug-in is registered (entry points {ENTRY_POINT_GROUP}): "
+            "install the project (pip install -e .)"
+        )
     if value == "auto":
         value = DEFAULT_SOURCE
     if value not in known:

@@ -23,8 +23,6 @@ import duckdb
 from assets.calendar import week_label
 from assets.sources.plugins import SourceUnavailable, WeekLoaded
 
-__all__ = ["LandingSource", "SourceUnavailable", "check_landing_weeks", "landed_per_week", "weeks_text"]
-
 
 def weeks_text(weeks: Sequence[date], shown: int = 3) -> str:
     """'2019-W27' | '2019-W27, 2019-W28' | '2019-W27..2020-W01 (27 weeks)' for a run of weeks."""
