@@ -1,6 +1,6 @@
 """Spread independent weekly work over worker processes, results back in order.
 
-The CPU-heavy part of a backfill (generating demo weeks, classifying weeks) is pure Python,
+The CPU-heavy part of a backfill (generating a source's weeks, classifying weeks) is pure Python,
 so threads would not help; each week goes to a worker process instead. The parent keeps the
 one DuckDB connection (the file has one writer) and writes each result as it arrives, in
 week order, while the workers go on with the next weeks. At most `2 x workers` weeks are in

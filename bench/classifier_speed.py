@@ -2,7 +2,7 @@
 
     python bench/classifier_speed.py [--mentions N] [--natasha-sample N] [--repeat N] [--profile OUT.prof]
 
-The texts are the embedded demo's (`assets.sources.demo.generate_mentions`, 2019-H1 scaled to
+The texts are the embedded demo's (`akims_demo.generator.generate_mentions`, 2019-H1 scaled to
 `--mentions`). Reported, in mentions per CPU second of this one process (one core; CPU time,
 not wall time, so other programs sharing the machine do not skew it):
 
@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from akims_demo.generator import DemoConfig, generate_mentions  # noqa: E402
 from assets.classification import TONE_BACKENDS, EmbeddedClassifier  # noqa: E402
 from assets.records import Mention, validate  # noqa: E402
 from assets.reference import Reference, load_reference  # noqa: E402
-from assets.sources.demo import DemoConfig, generate_mentions  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args.home.mkdir(parents=True, exist_ok=True)
     weeks = _weeks(args.first, args.last)
     if args.stage == "generate":
+        from akims_demo.generator import DemoConfig, generate_mentions, write_jsonl
         from assets.reference import load_reference
-        from assets.sources.demo import DemoConfig, generate_mentions, write_jsonl
 
         config = DemoConfig(start=args.first, end=args.last, mentions_per_half_year=args.size)
         count = write_jsonl(generate_mentions(config, load_reference()), args.data)

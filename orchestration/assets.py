@@ -1,6 +1,6 @@
-"""Python assets: fetch a week of mentions, classify it, publish the period rankings."""
+"""Python assets of the mentions group: a run's weeks loaded from the configured source plug-in
+(`raw_mentions`, `loaded_weeks`), then classified (`classified_mentions`)."""
 
-import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -10,26 +10,18 @@ import duckdb
 from assets import __version__ as project_version
 from assets import progress
 from assets.calendar import weeks_starting_in
-from assets.parallel import map_in_order, parallel_min_items, worker_count
+from assets.parallel import map_in_order, parallel_min_items
 from assets.quality.store import reason_category
-from assets.sources.serving import (
-    SourceUnavailable,
-    check_demo_weeks,
-    check_landing_weeks,
-    landed_per_week,
-    resolve_kind,
-)
+from assets.sources.plugins import SourceUnavailable, WeekLoaded, load_source
 from assets.warehouse import (
     connect,
-    copy_landing_weeks,
     load_overrides,
     posts_of_week,
     read_week_rows,
     replace_classified_week,
-    replace_week,
     table_exists,
 )
-from assets.weekly import ClassifyWeek, DemoWeeks, classify_week, demo_tasks, demo_weeks
+from assets.weekly import ClassifyWeek, classify_week
 from orchestration.partitions import (
     week_label,
     weekly_partitions,
@@ -66,8 +58,8 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
             kinds={"python", "duckdb"},
             owners=["team:data-desk"],
             description=(
-                "One ISO week (Monday–Sunday, Asia/Almaty) of mentions from the configured source "
-                "(landing area of `akims ingest`, or the embedded demo generator), written to "
+                "One ISO week (Monday–Sunday, Asia/Almaty) of mentions from the configured source plug-in "
+                "(AKIMS_SOURCE: the landing area of `akims ingest` by default), written to "
                 "`raw.mentions`. Rows that break the mention contract go to `raw.quarantine` with the reason."
             ),
         ),
@@ -88,54 +80,28 @@ def raw_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, mention_source: MentionSourceResource
 ) -> Iterator[dg.MaterializeResult]:
     weeks = _weeks(context)
-    per_week: dict[str, int] = {}
-    quarantined_total = 0
     with connect(warehouse.duckdb_path()) as con:
         try:  # auto is the landing area, never the demo; a week a source cannot serve fails the run
-            kind = resolve_kind(mention_source.effective_kind())
-            if kind == "demo":
-                check_demo_weeks(weeks)
-            else:
-                check_landing_weeks(weeks, landed_per_week(con, weeks), os.environ.get("AKIMS_FETCH", ""))
+            source = load_source(mention_source.effective_kind())
+            source.check(con, weeks)
         except SourceUnavailable as exc:
             raise dg.Failure(description=str(exc)) from None
-        if kind == "landing":
-            for number, (week_start, (count, quarantined)) in enumerate(
-                copy_landing_weeks(con, weeks).items(), start=1
-            ):
-                per_week[week_label(week_start)] = count
-                quarantined_total += quarantined
-                progress.report(f"loaded {week_label(week_start)}: {count} mentions ({number}/{len(weeks)})")
-            empty = [label for label, n in per_week.items() if n == 0]
-            if empty:
-                context.log.warning(
-                    f"nothing landed for {len(empty)} of {len(weeks)} week(s) ({', '.join(empty[:6])}"
-                    f"{', …' if len(empty) > 6 else ''}): loaded empty, their rankings will be refused (no_data)"
-                )
-        elif kind == "demo":
-            overrides = load_overrides(con)
-            size, seed = mention_source.effective_demo_size(), mention_source.effective_demo_seed()
-            workers = worker_count(len(weeks)) if size * len(weeks) / 26 >= parallel_min_items() else 1
-            tasks = demo_tasks(weeks, workers)
-            jobs = (DemoWeeks(task, size, seed, overrides) for task in tasks)
-            parts = map_in_order(demo_weeks, jobs, count=len(tasks), workers=workers)
-            generated = (week for part in parts for week in part)
-            for number, week in enumerate(generated, start=1):
-                replace_week(con, week.week_start, week.mentions, week.rejected, source="demo")
-                per_week[week_label(week.week_start)] = week.mentions.num_rows
-                quarantined_total += len(week.rejected)
-                progress.report(
-                    f"loaded {week_label(week.week_start)}: {week.mentions.num_rows} mentions ({number}/{len(weeks)})"
-                )
+        loaded: list[WeekLoaded] = []
+        for number, week in enumerate(source.load(con, weeks), start=1):
+            loaded.append(week)
+            progress.report(f"loaded {week_label(week.week_start)}: {week.mentions} mentions ({number}/{len(weeks)})")
+        for warning in source.warnings(loaded):
+            context.log.warning(warning)
         by_reason = quarantine_by_week(con, weeks)
+    per_week = {week.week_start: week.mentions for week in loaded}
     # each weekly partition shows its own week, not the run's totals (a range is one run)
     for week_start in weeks:
         label, key = week_label(week_start), week_start.isoformat()
         context.add_asset_metadata(
             {
                 "week": label,
-                "source": kind,
-                "dagster/row_count": per_week.get(label, 0),
+                "source": source.name,
+                "dagster/row_count": per_week.get(week_start, 0),
                 "quarantined": sum(by_reason.get(week_start, {}).values()),
                 "quarantined_by_reason": dg.MetadataValue.json(by_reason.get(week_start, {})),
             },
@@ -143,13 +109,12 @@ def raw_mentions(
             partition_key=key,
         )
         context.add_asset_metadata(
-            {"week": label, "source": kind, "mention_count": per_week.get(label, 0)},
+            {"week": label, "source": source.name, "mention_count": per_week.get(week_start, 0)},
             asset_key="loaded_weeks",
             partition_key=key,
         )
-    context.log.info(
-        f"{len(weeks)} week(s) from {kind}: {sum(per_week.values())} mentions, {quarantined_total} quarantined"
-    )
+    mentions, quarantined = sum(w.mentions for w in loaded), sum(w.quarantined for w in loaded)
+    context.log.info(f"{len(weeks)} week(s) from {source.name}: {mentions} mentions, {quarantined} quarantined")
     yield dg.MaterializeResult(asset_key="loaded_weeks")
     yield dg.MaterializeResult(asset_key="raw_mentions")
 

@@ -25,27 +25,18 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class MentionSourceResource(dg.ConfigurableResource):
-    """Where `raw_mentions` takes a week from.
+    """Which source plug-in `raw_mentions` takes a week from (assets/sources/plugins.py).
 
     `auto` (default) and `landing`: the landing area (`akims ingest`, the inbox, AKIMS_FETCH),
-    never the demo; `demo`: the embedded demo generator, only when asked for (`akims demo`,
-    AKIMS_SOURCE=demo). See assets/sources/serving.py. Values left empty are read from
-    the environment when the run starts (AKIMS_SOURCE, AKIMS_DEMO_SIZE, AKIMS_DEMO_SEED), so one
-    loaded code location serves every warehouse folder.
+    never the demo; `demo`: the embedded demo (package `akims_demo`, its own settings), only when
+    asked for (`akims demo`, AKIMS_SOURCE=demo). Left empty, the kind is read from AKIMS_SOURCE
+    when the run starts, so one loaded code location serves every warehouse folder.
     """
 
     kind: str = ""
-    demo_size: int = 0
-    demo_seed: int = 0
 
     def effective_kind(self) -> str:
         return self.kind or os.environ.get("AKIMS_SOURCE", "auto")
-
-    def effective_demo_size(self) -> int:
-        return self.demo_size or int(os.environ.get("AKIMS_DEMO_SIZE", "50000"))
-
-    def effective_demo_seed(self) -> int:
-        return self.demo_seed or int(os.environ.get("AKIMS_DEMO_SEED", "2019"))
 
 
 class ClassifierResource(dg.ConfigurableResource):

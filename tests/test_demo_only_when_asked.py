@@ -12,9 +12,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.sources.demo import DEMO_FIRST_DAY, DEMO_LAST_DAY, demo_serves
-from assets.sources.serving import SourceUnavailable, check_landing_weeks, resolve_kind, weeks_text
-from assets.weekly import DemoWeeks, demo_weeks
+from akims_demo.generator import DEMO_FIRST_DAY, DEMO_LAST_DAY, demo_serves
+from akims_demo.source import DemoWeeks, demo_weeks
+from assets.sources.plugins import SourceUnavailable, resolve_kind
+from assets.sources.serving import check_landing_weeks, weeks_text
 from orchestration.cli import main
 
 SMALL_DEMO = "3000"  # mentions per half-year: a few hundred a week, quick to classify

@@ -10,9 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from assets.records import CONTRACT_FIELDS, RejectedRow, validate
-from assets.reference import load_reference
-from assets.sources.demo import (
+from akims_demo.generator import (
     BOT_RING_ACCOUNTS,
     UNREGISTERED_OFFICIAL_ACCOUNTS,
     AkimProfile,
@@ -22,6 +20,8 @@ from assets.sources.demo import (
     main,
     write_jsonl,
 )
+from assets.records import CONTRACT_FIELDS, RejectedRow, validate
+from assets.reference import load_reference
 
 CONTRACT_KEYS = set(CONTRACT_FIELDS) - {"sentiment"}  # the demo supplies no source labels
 GAP_FIRST, GAP_LAST = date(2019, 6, 19), date(2019, 6, 28)  # Kyzylorda: Kusherbaev left, Iskakov not yet in

@@ -21,8 +21,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from akims_demo.generator import DemoConfig, generate_labelled
 from assets.reference import load_reference
-from assets.sources.demo import DemoConfig, generate_labelled
 from orchestration.cli import main
 from tests.conftest import write_jsonl
 

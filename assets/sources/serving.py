@@ -1,36 +1,27 @@
-"""Which source serves a run's weeks, and the one-line reason when it cannot (issue #14).
+"""The landing area as a source plug-in, and the one-line reason when it cannot serve (issue #14).
 
-`raw_mentions` takes weeks from one of two places:
+`raw_mentions` takes a run's weeks from the source plug-in AKIMS_SOURCE names
+(`assets/sources/plugins.py`). This module is the production one, `landing` (also what `auto`,
+the default, means): the landing area, which `akims ingest`, the inbox and the live sources
+named in AKIMS_FETCH (vk, hf) fill. It serves what was landed: a week with nothing landed is
+loaded empty, and the data-quality gate (`no_data`) refuses to publish its ranking. A run none
+of whose weeks has a landed mention fails at once, naming the weeks and how to configure a source.
 
-* `landing` (also what `auto`, the default, means): the landing area, which `akims ingest`, the
-  inbox and the live sources named in AKIMS_FETCH (vk, hf) fill. It serves what was landed: a
-  week with nothing landed is loaded empty, and the data-quality gate (`no_data`) refuses to
-  publish its ranking. A run none of whose weeks has a landed mention fails at once, naming the
-  weeks and how to configure a source.
-* `demo`: the embedded demo generator, only when asked for (`akims demo`, AKIMS_SOURCE=demo). It
-  serves the ISO weeks of its span; a run asking for a week outside it fails, naming the week.
-
-`auto` never falls back to the demo: an empty landing area is a missing source, not a demo.
+The embedded demo (`akims_demo`, plug-in `demo`) serves only when asked for (`akims demo`,
+AKIMS_SOURCE=demo): `auto` never falls back to it, an empty landing area is a missing source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from itertools import pairwise
 
 import duckdb
 
-SOURCE_KINDS = ("auto", "landing", "demo")
-
-
-class SourceUnavailable(ValueError):
-    """The chosen source cannot serve the run's weeks; the message is one line for the user."""
-
-
-def week_label(week_start: date) -> str:
-    year, week, _ = week_start.isocalendar()
-    return f"{year}-W{week:02d}"
+from assets.calendar import week_label
+from assets.sources.plugins import SourceUnavailable, WeekLoaded
 
 
 def weeks_text(weeks: Sequence[date], shown: int = 3) -> str:
@@ -43,26 +34,6 @@ def weeks_text(weeks: Sequence[date], shown: int = 3) -> str:
     if len(labels) > shown:
         return ", ".join(labels[:shown]) + f" and {len(labels) - shown} more"
     return ", ".join(labels)
-
-
-def resolve_kind(kind: str) -> str:
-    """The source a run uses: `landing` or `demo` (`auto` is the landing area, never the demo)."""
-    value = kind.strip().lower()
-    if value not in SOURCE_KINDS:
-        raise SourceUnavailable(f"unknown mention source {kind!r} (AKIMS_SOURCE): use auto, landing or demo")
-    return "demo" if value == "demo" else "landing"
-
-
-def check_demo_weeks(weeks: Sequence[date]) -> None:
-    """SourceUnavailable when the demo is asked for a week outside its span."""
-    from assets.sources.demo import DEMO_FIRST_DAY, DEMO_LAST_DAY, demo_serves
-
-    outside = [w for w in weeks if not demo_serves(w)]
-    if outside:
-        raise SourceUnavailable(
-            f"the embedded demo covers {DEMO_FIRST_DAY}..{DEMO_LAST_DAY} only; it cannot serve "
-            f"{weeks_text(outside)}: use a real source for those weeks (docs/sources.md)"
-        )
 
 
 def check_landing_weeks(weeks: Sequence[date], landed: Mapping[date, int], fetch_setting: str) -> None:
@@ -90,3 +61,27 @@ def landed_per_week(con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) -> di
         [list(weeks)],
     ).fetchall()
     return {week: int(count) for week, count in rows}
+
+
+class LandingSource:
+    """The landing area (`akims ingest`, the inbox, the fetched VK/HF weeks), copied week by week."""
+
+    name = "landing"
+
+    def check(self, con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) -> None:
+        check_landing_weeks(weeks, landed_per_week(con, weeks), os.environ.get("AKIMS_FETCH", ""))
+
+    def load(self, con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) -> Iterator[WeekLoaded]:
+        from assets.warehouse import copy_landing_weeks
+
+        for week_start, (count, quarantined) in copy_landing_weeks(con, weeks).items():
+            yield WeekLoaded(week_start, count, quarantined)
+
+    def warnings(self, loaded: Sequence[WeekLoaded]) -> list[str]:
+        empty = [week_label(week.week_start) for week in loaded if week.mentions == 0]
+        if not empty:
+            return []
+        return [
+            f"nothing landed for {len(empty)} of {len(loaded)} week(s) ({', '.join(empty[:6])}"
+            f"{', …' if len(empty) > 6 else ''}): loaded empty, their rankings will be refused (no_data)"
+        ]

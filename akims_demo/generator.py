@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from akims_demo import texts as T
 from assets.reference import OfficialAccount, Person, Reference, Region, Tenure, load_reference
-from assets.sources import demo_texts as T
 
 ALMATY = ZoneInfo("Asia/Almaty")
 HALF_YEAR_DAYS = 181  # 2019-01-01..2019-06-30: mentions_per_half_year is spread over this many days
@@ -1516,7 +1516,7 @@ def _write_lines(mentions: Iterable[dict[str, Any]], handle: TextIO) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m assets.sources.demo", description="Write the embedded demo mentions as JSON Lines."
+        prog="python -m akims_demo.generator", description="Write the embedded demo mentions as JSON Lines."
     )
     parser.add_argument("--start", type=date.fromisoformat, default=DemoConfig.start)
     parser.add_argument("--end", type=date.fromisoformat, default=DemoConfig.end)

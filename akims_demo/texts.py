@@ -1,4 +1,4 @@
-"""Text material of the embedded demo source (`assets.sources.demo`).
+"""Text material of the embedded demo source (`akims_demo.generator`).
 
 Templates are `str.format` strings. Slots for the akim a post is about (Russian cases are
 filled with a randomly chosen reference style: surname, "аким" + surname, full name,
