@@ -8,8 +8,6 @@ the previous state; a re-run leaves the same rows.
 from __future__ import annotations
 
 import json
-import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,11 +18,12 @@ import duckdb
 import pyarrow as pa
 
 from assets.duckdb_tx import transaction
-from assets.paths import SettingError, warehouse_path
+from assets.paths import warehouse_path
 from assets.records import Mention, RejectedRow
 from assets.schemas import CLASSIFIED_MENTIONS, LOADED_WEEKS, MENTIONS, QUARANTINE, now_utc, placeholders
+from assets.settings import duckdb_memory_limit
 
-__all__ = ["now_utc"]  # re-exported: the sources and checks stamp their rows with it
+__all__ = ["duckdb_memory_limit", "now_utc"]  # re-exported: the sources and checks stamp rows with now_utc
 
 # the raw.mentions columns copied from a Mention record as they are (the rest: label, source, load time)
 MENTION_FIELDS = MENTIONS.column_names[: MENTIONS.column_names.index("source_sentiment")]
@@ -39,20 +38,9 @@ create schema if not exists publish;
 AKIM_SENTIMENTS_UPGRADE = "alter table raw.classified_mentions add column if not exists akim_sentiments varchar[];"
 
 
-DEFAULT_MEMORY_LIMIT = "1500MB"
 # A backfill commits a week at a time; with DuckDB's default (16 MiB of WAL) most commits would
 # rewrite the file. The WAL is replayed after a crash, and the file is checkpointed on close.
 CHECKPOINT_THRESHOLD = "1GB"
-
-
-def duckdb_memory_limit() -> str:
-    """DuckDB's memory cap for this process (`AKIMS_DUCKDB_MEMORY_LIMIT`, e.g. "1500MB", "4GB").
-    Past it DuckDB spills to disk instead of growing: its default, 80 % of RAM, would let one
-    big join take the machine."""
-    value = os.environ.get("AKIMS_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", value, flags=re.IGNORECASE):
-        raise SettingError(f"AKIMS_DUCKDB_MEMORY_LIMIT must be a size such as 1500MB or 4GB, got {value!r}")
-    return value
 
 
 @contextmanager
