@@ -25,12 +25,6 @@ def warehouse_path() -> Path:
     return akims_home() / "warehouse.duckdb"
 
 
-def landing_dir() -> Path:
-    path = akims_home() / "landing"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def reports_dir() -> Path:
     path = akims_home() / "reports"
     path.mkdir(parents=True, exist_ok=True)

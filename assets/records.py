@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from assets.settings import max_text_chars as max_text_chars  # the classifier's share of a text
 
 ALMATY = ZoneInfo("Asia/Almaty")
 PLATFORMS = frozenset({"telegram", "vk", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "web", "other"})
@@ -45,9 +46,6 @@ SENTIMENTS = frozenset({"positive", "negative", "neutral"})
 COUNTER_MAX = 2**63 - 1
 # the dates a mention may have: those `akims run` can build (its week must exist whole)
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
-# texts longer than this (characters) are kept whole but classified on their first part
-MAX_TEXT_ENV = "AKIMS_MAX_TEXT_CHARS"
-DEFAULT_MAX_TEXT_CHARS = 65_536
 
 
 class InputError(ValueError):
@@ -139,18 +137,6 @@ def _counter(row: dict[str, Any], name: str) -> int | None:
     if number > COUNTER_MAX:
         raise ValueError(f"counter {name} out of range (more than {COUNTER_MAX}): {value!r}")
     return int(number)
-
-
-def max_text_chars() -> int:
-    """`AKIMS_MAX_TEXT_CHARS` (default 65536): the part of a text the classifier reads."""
-    from assets.paths import SettingError
-
-    raw = os.environ.get(MAX_TEXT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_TEXT_CHARS
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingError(f"{MAX_TEXT_ENV} must be a positive number of characters, got {raw!r}")
-    return int(raw)
 
 
 def is_long(mention: Mention, limit: int) -> bool:

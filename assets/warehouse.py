@@ -8,98 +8,39 @@ the previous state; a re-run leaves the same rows.
 from __future__ import annotations
 
 import json
-import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from assets.paths import SettingError, warehouse_path
+from assets.duckdb_tx import transaction
+from assets.paths import warehouse_path
 from assets.records import Mention, RejectedRow
+from assets.schemas import CLASSIFIED_MENTIONS, LOADED_WEEKS, MENTIONS, QUARANTINE, now_utc, placeholders
+from assets.settings import duckdb_memory_limit
 
-DDL = """
+__all__ = ["duckdb_memory_limit", "now_utc"]  # re-exported: the sources and checks stamp rows with now_utc
+
+# the raw.mentions columns copied from a Mention record as they are (the rest: label, source, load time)
+MENTION_FIELDS = MENTIONS.column_names[: MENTIONS.column_names.index("source_sentiment")]
+
+SCHEMAS_DDL = """
 create schema if not exists landing;
 create schema if not exists raw;
 create schema if not exists overrides;
 create schema if not exists publish;
-create table if not exists {schema}.mentions (
-    id varchar not null, platform varchar not null, published_at varchar not null,
-    published_utc timestamp not null, local_date date not null, week_start date not null,
-    author_id varchar not null, author_name varchar, author_followers bigint, text varchar not null,
-    url varchar, likes bigint, comments bigint, reposts bigint, views bigint, reshare_of varchar,
-    lang varchar, source_sentiment varchar, keep_source_label boolean not null, source varchar not null,
-    loaded_at timestamp not null
-);
 """
-
-MENTION_COLUMNS = (
-    "id",
-    "platform",
-    "published_at",
-    "published_utc",
-    "local_date",
-    "week_start",
-    "author_id",
-    "author_name",
-    "author_followers",
-    "text",
-    "url",
-    "likes",
-    "comments",
-    "reposts",
-    "views",
-    "reshare_of",
-    "lang",
-    "source_sentiment",
-    "keep_source_label",
-    "source",
-    "loaded_at",
-)
-
-OTHER_DDL = """
-create table if not exists raw.classified_mentions (
-    platform varchar not null, id varchar not null, week_start date not null, akims varchar[] not null,
-    sentiment varchar not null, sentiment_score double not null, sentiment_origin varchar not null,
-    author_type varchar not null, official_reshare boolean not null, lang varchar not null,
-    classifier_backend varchar not null, classifier_version varchar not null, evidence varchar,
-    classified_at timestamp not null, akim_sentiments varchar[]
-);
--- warehouses built before per-akim tone (classifier embedded-0.2) gain the column, NULL in old rows
-alter table raw.classified_mentions add column if not exists akim_sentiments varchar[];
-create table if not exists raw.loaded_weeks (
-    week_start date not null, source varchar not null, mention_count bigint not null,
-    quarantined_count bigint not null, loaded_at timestamp not null
-);
-create table if not exists raw.quarantine (
-    source varchar not null, reason varchar not null, row_json varchar not null,
-    week_start date, quarantined_at timestamp not null
-);
-"""
+# warehouses built before per-akim tone (classifier embedded-0.2) gain the column, NULL in old rows
+AKIM_SENTIMENTS_UPGRADE = "alter table raw.classified_mentions add column if not exists akim_sentiments varchar[];"
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-DEFAULT_MEMORY_LIMIT = "1500MB"
 # A backfill commits a week at a time; with DuckDB's default (16 MiB of WAL) most commits would
 # rewrite the file. The WAL is replayed after a crash, and the file is checkpointed on close.
 CHECKPOINT_THRESHOLD = "1GB"
-
-
-def duckdb_memory_limit() -> str:
-    """DuckDB's memory cap for this process (`AKIMS_DUCKDB_MEMORY_LIMIT`, e.g. "1500MB", "4GB").
-    Past it DuckDB spills to disk instead of growing: its default, 80 % of RAM, would let one
-    big join take the machine."""
-    value = os.environ.get("AKIMS_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", value, flags=re.IGNORECASE):
-        raise SettingError(f"AKIMS_DUCKDB_MEMORY_LIMIT must be a size such as 1500MB or 4GB, got {value!r}")
-    return value
 
 
 @contextmanager
@@ -123,9 +64,13 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> Iterator[du
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DDL.format(schema="landing"))
-    con.execute(DDL.format(schema="raw"))
-    con.execute(OTHER_DDL)
+    con.execute(SCHEMAS_DDL)
+    con.execute(MENTIONS.ddl("landing"))
+    con.execute(MENTIONS.ddl("raw"))
+    con.execute(CLASSIFIED_MENTIONS.ddl("raw"))
+    con.execute(AKIM_SENTIMENTS_UPGRADE)
+    con.execute(LOADED_WEEKS.ddl("raw"))
+    con.execute(QUARANTINE.ddl("raw"))
     from assets.quality.store import ensure_quality_tables
 
     ensure_quality_tables(con)
@@ -133,55 +78,15 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def mentions_table(mentions: Sequence[Mention], *, source: str, keep_source_label: bool) -> pa.Table:
     loaded_at = now_utc()
-    columns: dict[str, list[Any]] = {name: [] for name in MENTION_COLUMNS}
+    columns: dict[str, list[Any]] = {name: [] for name in MENTIONS.column_names}
     for m in mentions:
-        columns["id"].append(m.id)
-        columns["platform"].append(m.platform)
-        columns["published_at"].append(m.published_at)
-        columns["published_utc"].append(m.published_utc)
-        columns["local_date"].append(m.local_date)
-        columns["week_start"].append(m.week_start)
-        columns["author_id"].append(m.author_id)
-        columns["author_name"].append(m.author_name)
-        columns["author_followers"].append(m.author_followers)
-        columns["text"].append(m.text)
-        columns["url"].append(m.url)
-        columns["likes"].append(m.likes)
-        columns["comments"].append(m.comments)
-        columns["reposts"].append(m.reposts)
-        columns["views"].append(m.views)
-        columns["reshare_of"].append(m.reshare_of)
-        columns["lang"].append(m.lang)
+        for name in MENTION_FIELDS:
+            columns[name].append(getattr(m, name))
         columns["source_sentiment"].append(m.sentiment)
         columns["keep_source_label"].append(keep_source_label and m.sentiment is not None)
         columns["source"].append(source)
         columns["loaded_at"].append(loaded_at)
-    schema = pa.schema(
-        [
-            ("id", pa.string()),
-            ("platform", pa.string()),
-            ("published_at", pa.string()),
-            ("published_utc", pa.timestamp("us")),
-            ("local_date", pa.date32()),
-            ("week_start", pa.date32()),
-            ("author_id", pa.string()),
-            ("author_name", pa.string()),
-            ("author_followers", pa.int64()),
-            ("text", pa.string()),
-            ("url", pa.string()),
-            ("likes", pa.int64()),
-            ("comments", pa.int64()),
-            ("reposts", pa.int64()),
-            ("views", pa.int64()),
-            ("reshare_of", pa.string()),
-            ("lang", pa.string()),
-            ("source_sentiment", pa.string()),
-            ("keep_source_label", pa.bool_()),
-            ("source", pa.string()),
-            ("loaded_at", pa.timestamp("us")),
-        ]
-    )
-    return pa.table(columns, schema=schema)
+    return pa.table(columns, schema=MENTIONS.arrow_schema())
 
 
 def quarantine_rows(
@@ -191,7 +96,7 @@ def quarantine_rows(
         (source, r.reason, json.dumps(r.row, ensure_ascii=False, default=str), week_start, now_utc()) for r in rejected
     ]
     if rows:
-        con.executemany("insert into raw.quarantine values (?, ?, ?, ?, ?)", rows)
+        con.executemany(f"insert into raw.quarantine values {placeholders(QUARANTINE)}", rows)
     return len(rows)
 
 
@@ -212,8 +117,7 @@ def replace_week(
         if isinstance(mentions, pa.Table)
         else mentions_table(mentions, source=source, keep_source_label=keep_source_label)
     )
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from raw.mentions where week_start = ?", [week_start])
         con.execute("delete from raw.quarantine where week_start = ? and source = ?", [week_start, source])
         con.execute("delete from raw.loaded_weeks where week_start = ?", [week_start])
@@ -222,21 +126,16 @@ def replace_week(
         con.unregister("week_rows")
         quarantined = quarantine_rows(con, rejected, source=source, week_start=week_start)
         con.execute(
-            "insert into raw.loaded_weeks values (?, ?, ?, ?, ?)",
+            f"insert into raw.loaded_weeks values {placeholders(LOADED_WEEKS)}",
             [week_start, source, table.num_rows, quarantined, now_utc()],
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def copy_landing_weeks(con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) -> dict[date, tuple[int, int]]:
     """Replace the raw mentions of these weeks with the landing area's rows of them, in one
     transaction and one pass over the landing table. Returns (mentions, quarantined) per week."""
     wanted = sorted(set(weeks))
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("create or replace temp table copy_weeks as select unnest(?::date[]) as week_start", [wanted])
         con.execute("delete from raw.mentions where week_start in (select week_start from copy_weeks)")
         con.execute("delete from raw.loaded_weeks where week_start in (select week_start from copy_weeks)")
@@ -265,10 +164,6 @@ def copy_landing_weeks(con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) ->
             [(week, count, quarantined, loaded_at) for week, count, quarantined in rows],
         )
         con.execute("drop table copy_weeks")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return {week: (int(count), int(quarantined)) for week, count, quarantined in rows}
 
 
@@ -305,8 +200,7 @@ def land_mentions(
     content is quarantined as "duplicate id with different content".
     """
     table = mentions_table(mentions, source=source, keep_source_label=keep_source_label)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.register("batch_rows", table)
         con.execute(
             """
@@ -371,10 +265,6 @@ def land_mentions(
                     row.row[key] = value.isoformat()
         quarantined = quarantine_rows(con, [*rejected, *conflict_rows], source=source, week_start=None)
         con.execute("drop table batch")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return {
         "read": len(mentions) + len(rejected),
         "added": int(after - before),
@@ -387,16 +277,11 @@ def replace_overrides(
     con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], types: str
 ) -> None:
     """Replace `overrides.<name>` (the warehouse's own tenures or registry) in one transaction."""
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(f"create or replace table overrides.{name} ({types})")
         if rows:
             placeholders = ", ".join("?" for _ in columns)
             con.executemany(f"insert into overrides.{name} values ({placeholders})", [list(r) for r in rows])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 WEEK_ROWS_QUERY = """
@@ -412,13 +297,6 @@ def read_week_rows(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tup
     return con.execute(WEEK_ROWS_QUERY, [week_start]).fetchall()
 
 
-def read_week_mentions(con: duckdb.DuckDBPyConnection, week_start: date) -> list[Mention]:
-    """The raw mentions of one week, as records for the classifier."""
-    from assets.weekly import mentions_of_rows
-
-    return mentions_of_rows(read_week_rows(con, week_start))
-
-
 def posts_of_week(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tuple[str, str, str | None, str]]:
     """(platform, author_id, author_name, text) of one week's raw mentions: the classifier picks
     the official ones out of the week before the one it classifies (near copies of them)."""
@@ -428,16 +306,11 @@ def posts_of_week(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tupl
 
 
 def replace_classified_week(con: duckdb.DuckDBPyConnection, week_start: date, table: pa.Table) -> None:
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from raw.classified_mentions where week_start = ?", [week_start])
         con.register("classified_rows", table)
         con.execute("insert into raw.classified_mentions by name select * from classified_rows")
         con.unregister("classified_rows")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def load_overrides(con: duckdb.DuckDBPyConnection):  # -> tuple[tenures | None, accounts | None]

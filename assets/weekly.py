@@ -9,7 +9,6 @@ long backfill. `reference_for` is shared with the source plug-ins that generate 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ import pyarrow as pa
 
 from assets.records import Mention
 from assets.reference import OfficialAccount, Reference, Tenure, load_reference
+from assets.schemas import classified_table
 
 Overrides = tuple[tuple[Tenure, ...] | None, tuple[OfficialAccount, ...] | None]
 
@@ -74,53 +74,3 @@ def classify_week(job: ClassifyWeek) -> ClassifiedWeek:
     )
     table = classified_table(job.week_start, mentions, results, job.backend, classifier_version(job.backend))
     return ClassifiedWeek(job.week_start, table, sum(1 for r in results if r.akims))
-
-
-CLASSIFIED_SCHEMA = pa.schema(
-    [
-        ("platform", pa.string()),
-        ("id", pa.string()),
-        ("week_start", pa.date32()),
-        ("akims", pa.list_(pa.string())),
-        ("sentiment", pa.string()),
-        ("sentiment_score", pa.float64()),
-        ("sentiment_origin", pa.string()),
-        ("author_type", pa.string()),
-        ("official_reshare", pa.bool_()),
-        ("lang", pa.string()),
-        ("classifier_backend", pa.string()),
-        ("classifier_version", pa.string()),
-        ("evidence", pa.string()),
-        ("classified_at", pa.timestamp("us")),
-        ("akim_sentiments", pa.list_(pa.string())),
-    ]
-)
-
-
-def classified_table(week_start: date, mentions: Sequence[Mention], results, backend: str, version: str) -> pa.Table:
-    """The rows of raw.classified_mentions for one classified week."""
-    from assets.warehouse import now_utc
-
-    n = len(mentions)
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    return pa.table(
-        {
-            "platform": [m.platform for m in mentions],
-            "id": [m.id for m in mentions],
-            "week_start": pa.repeat(pa.scalar(week_start, pa.date32()), n),
-            "akims": [list(r.akims) for r in results],
-            "sentiment": [r.sentiment for r in results],
-            "sentiment_score": [float(r.sentiment_score) for r in results],
-            "sentiment_origin": ["source" if m.sentiment is not None else "classifier" for m in mentions],
-            "author_type": [r.author_type for r in results],
-            "official_reshare": [bool(r.official_reshare) for r in results],
-            "lang": [r.lang for r in results],
-            "classifier_backend": pa.repeat(pa.scalar(backend), n),
-            "classifier_version": pa.repeat(pa.scalar(version), n),
-            "evidence": [dumps(r.evidence) for r in results],
-            "classified_at": pa.repeat(pa.scalar(now_utc(), pa.timestamp("us")), n),
-            # the tone toward each akim in `akims`, same order (differs when a post names several)
-            "akim_sentiments": [[label for _, label, _ in r.akim_tones] or None for r in results],
-        },
-        schema=CLASSIFIED_SCHEMA,
-    )

@@ -491,6 +491,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- parser
+def period_command(
+    sub: Any,
+    name: str,
+    text: str,
+    func: Any,
+    *,
+    formats: Sequence[str] | None = None,
+    default_format: str | None = None,
+    period_help: str | None = None,
+) -> argparse.ArgumentParser:
+    """A sub-command reading one period (`--period`), with `--format` when `formats` are given
+    (default `default_format`, else the first one)."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=text)
+    p.add_argument("--period", required=True, help=period_help)
+    if formats:
+        p.add_argument("--format", choices=list(formats), default=default_format or formats[0])
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akims", description="Akims in social media: the rating warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -525,34 +545,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_train_tone)
 
-    p = sub.add_parser("rank", help="print the ranking of a period from the warehouse")
-    p.add_argument("--period", required=True, help="2019-W26, 2019-H1 or 2019")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.set_defaults(func=cmd_rank)
-
-    p = sub.add_parser("summary", help="what is reported beside a ranking: counts by rule, not ranked, first places")
-    p.add_argument("--period", required=True)
-    p.set_defaults(func=cmd_summary)
-
-    p = sub.add_parser("explain", help="an akim's indicators in a period and the mentions behind them")
-    p.add_argument("--period", required=True)
+    period_command(
+        sub,
+        "rank",
+        "print the ranking of a period from the warehouse",
+        cmd_rank,
+        formats=("table", "csv", "json"),
+        period_help="2019-W26, 2019-H1 or 2019",
+    )
+    period_command(
+        sub, "summary", "what is reported beside a ranking: counts by rule, not ranked, first places", cmd_summary
+    )
+    p = period_command(sub, "explain", "an akim's indicators in a period and the mentions behind them", cmd_explain)
     p.add_argument("--akim", required=True, metavar="PERSON_ID")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(func=cmd_explain)
-
-    p = sub.add_parser("quality", help="what the data-quality checks found for a period, and the settings")
-    p.add_argument("--period", required=True)
-    p.set_defaults(func=cmd_quality)
-
-    p = sub.add_parser("report", help="write the period's report (self-contained HTML and Markdown) to reports/")
-    p.add_argument("--period", required=True)
-    p.add_argument("--format", choices=["html", "md", "both"], default="both")
-    p.set_defaults(func=cmd_report)
-
-    p = sub.add_parser("export", help="export the period's marts as CSV and/or Parquet to exports/<period>/")
-    p.add_argument("--period", required=True)
-    p.add_argument("--format", choices=["csv", "parquet", "both"], default="both")
-    p.set_defaults(func=cmd_export)
+    period_command(sub, "quality", "what the data-quality checks found for a period, and the settings", cmd_quality)
+    period_command(
+        sub,
+        "report",
+        "write the period's report (self-contained HTML and Markdown) to reports/",
+        cmd_report,
+        formats=("html", "md", "both"),
+        default_format="both",
+    )
+    period_command(
+        sub,
+        "export",
+        "export the period's marts as CSV and/or Parquet to exports/<period>/",
+        cmd_export,
+        formats=("csv", "parquet", "both"),
+        default_format="both",
+    )
 
     p = sub.add_parser("demo", help="build the embedded demo warehouse and print the 2019-H1 ranking")
     p.add_argument("--size", type=int, help="mentions per half-year (default 50000)")

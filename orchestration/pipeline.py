@@ -19,6 +19,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.paths import akims_home
+from assets.settings import MEMORY_LIMIT_ENV, Settings
 from orchestration.partitions import (
     half_year_partitions,
     half_years_inside,
@@ -155,21 +156,19 @@ def _existing(partitions: dg.TimeWindowPartitionsDefinition, keys: list[str], wh
     return kept
 
 
-def check_settings() -> None:
+def check_settings() -> Settings:
     """Read the AKIMS_* settings the runs will use, so a bad one stops here, in one line
     (`assets.paths.SettingError`), not half-way through a Dagster run."""
-    from assets.parallel import parallel_min_items, worker_count
-    from assets.warehouse import duckdb_memory_limit
-
-    worker_count()
-    parallel_min_items()
-    duckdb_memory_limit()
+    return Settings.from_env()
 
 
 def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, list[str]]:
     """Materialise every week overlapping [first, last], then the half-years and years inside it."""
-    os.environ["AKIMS_HOME"] = str(akims_home())
-    check_settings()
+    settings = check_settings()
+    # The run's steps, dbt and the classifier workers run in child processes, which read the
+    # settings from the environment they inherit: the resolved values are written back there.
+    os.environ["AKIMS_HOME"] = str(settings.home)
+    os.environ[MEMORY_LIMIT_ENV] = settings.duckdb_memory_limit  # dbt's profiles.yml reads it too
     if progress:
         os.environ["AKIMS_PROGRESS"] = "1"
     dagster_instance = instance()

@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from assets.paths import DBT_PROJECT_DIR, akims_home
+from assets.settings import classifier_backend
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -45,7 +46,7 @@ class ClassifierResource(dg.ConfigurableResource):
     backend: str = ""
 
     def effective_backend(self) -> str:
-        return self.backend or os.environ.get("AKIMS_BACKEND", "embedded")
+        return self.backend or classifier_backend()
 
 
 def dbt_executable() -> str:

@@ -7,6 +7,8 @@ import itertools
 import os
 from dataclasses import asdict, dataclass, fields
 
+from assets.paths import SettingError
+
 # Name or handle fragments of state bodies: akimats, their press services, state institutions,
 # departments, maslikhats, official sites (Russian, Kazakh, Latin transliterations).
 OFFICIAL_NAME_PATTERNS: tuple[str, ...] = (
@@ -107,8 +109,8 @@ def load_settings() -> QualitySettings:
                 continue
             values[f.name] = type(default)(raw)
         except ValueError as exc:
-            raise ValueError(f"AKIMS_QUALITY_{f.name.upper()}={raw!r} is not a {type(default).__name__}") from exc
+            raise SettingError(f"AKIMS_QUALITY_{f.name.upper()}={raw!r} is not a {type(default).__name__}") from exc
     settings = QualitySettings(**values)  # type: ignore[arg-type]
     if settings.gate not in {"block", "warn"}:
-        raise ValueError(f"AKIMS_QUALITY_GATE={settings.gate!r}: use block or warn")
+        raise SettingError(f"AKIMS_QUALITY_GATE={settings.gate!r}: use block or warn")
     return settings

@@ -1,0 +1,80 @@
+"""Every AKIMS_* setting of a run, read once from the environment with its one default and a
+clear error (`SettingError`, naming the variable) for a value the program cannot use.
+
+`Settings.from_env()` reads them all, so a bad one stops a command before any work starts. The
+accessors below (`duckdb_memory_limit`, `max_text_chars`, `classifier_backend`) read one setting
+each, for the code that needs just that one; the older accessors (`assets.paths.akims_home`,
+`assets.parallel.worker_count`, `assets.quality.settings.load_settings`) are what this object
+gathers. The environment stays the carrier between processes: Dagster runs its steps, dbt and
+the classifier workers in child processes, which inherit it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from assets.paths import SettingError, akims_home
+from assets.quality.settings import QualitySettings, load_settings
+
+MEMORY_LIMIT_ENV = "AKIMS_DUCKDB_MEMORY_LIMIT"
+# DuckDB's memory cap: past it DuckDB spills to disk instead of growing (its own default, 80 % of
+# RAM, would let one big join take the machine). dbt's connection gets the same (profiles.yml).
+DEFAULT_MEMORY_LIMIT = "1500MB"
+MAX_TEXT_ENV = "AKIMS_MAX_TEXT_CHARS"
+# texts longer than this (characters) are kept whole but classified on their first part
+DEFAULT_MAX_TEXT_CHARS = 65_536
+BACKEND_ENV = "AKIMS_BACKEND"
+DEFAULT_BACKEND = "embedded"
+
+
+def duckdb_memory_limit(env: Mapping[str, str] = os.environ) -> str:
+    """`AKIMS_DUCKDB_MEMORY_LIMIT`, a size such as "1500MB" or "4GB" (default 1500MB)."""
+    value = env.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", value, flags=re.IGNORECASE):
+        raise SettingError(f"{MEMORY_LIMIT_ENV} must be a size such as 1500MB or 4GB, got {value!r}")
+    return value
+
+
+def max_text_chars(env: Mapping[str, str] = os.environ) -> int:
+    """`AKIMS_MAX_TEXT_CHARS` (default 65536): the part of a text the classifier reads."""
+    raw = env.get(MAX_TEXT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_TEXT_CHARS
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingError(f"{MAX_TEXT_ENV} must be a positive number of characters, got {raw!r}")
+    return int(raw)
+
+
+def classifier_backend(env: Mapping[str, str] = os.environ) -> str:
+    """`AKIMS_BACKEND`: the classifier backend of the pipeline (default embedded, offline)."""
+    return env.get(BACKEND_ENV) or DEFAULT_BACKEND
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    duckdb_memory_limit: str
+    workers: int
+    parallel_min_mentions: int
+    max_text_chars: int
+    backend: str
+    quality: QualitySettings
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Every setting from the environment; `SettingError` names the first bad one."""
+        from assets.parallel import parallel_min_items, worker_count
+
+        return cls(
+            home=akims_home(),
+            duckdb_memory_limit=duckdb_memory_limit(),
+            workers=worker_count(),
+            parallel_min_mentions=parallel_min_items(),
+            max_text_chars=max_text_chars(),
+            backend=classifier_backend(),
+            quality=load_settings(),
+        )

@@ -1,0 +1,72 @@
+"""The one settings object (assets/settings.py): every AKIMS_* setting read once, with its one
+default, and one clear error naming the variable for a value the program cannot use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assets.paths import DBT_PROJECT_DIR, SettingError
+from assets.settings import DEFAULT_BACKEND, DEFAULT_MAX_TEXT_CHARS, DEFAULT_MEMORY_LIMIT, Settings
+
+VARIABLES = (
+    "AKIMS_DUCKDB_MEMORY_LIMIT",
+    "AKIMS_MAX_TEXT_CHARS",
+    "AKIMS_BACKEND",
+    "AKIMS_WORKERS",
+    "AKIMS_PARALLEL_MIN_MENTIONS",
+    "AKIMS_QUALITY_LEAKAGE_MAX_SHARE",
+    "AKIMS_QUALITY_GATE",
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AKIMS_HOME", str(tmp_path / "home"))
+    return monkeypatch
+
+
+def test_defaults(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    settings = Settings.from_env()
+    assert settings.home == (tmp_path / "home").resolve()
+    assert settings.duckdb_memory_limit == DEFAULT_MEMORY_LIMIT
+    assert settings.max_text_chars == DEFAULT_MAX_TEXT_CHARS
+    assert settings.backend == DEFAULT_BACKEND
+    assert settings.workers >= 1
+    assert settings.quality.gate == "block"
+
+
+def test_values_from_the_environment(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("AKIMS_DUCKDB_MEMORY_LIMIT", "4GB")
+    clean_env.setenv("AKIMS_MAX_TEXT_CHARS", "100")
+    clean_env.setenv("AKIMS_WORKERS", "2")
+    clean_env.setenv("AKIMS_QUALITY_LEAKAGE_MAX_SHARE", "0.05")
+    settings = Settings.from_env()
+    assert (settings.duckdb_memory_limit, settings.max_text_chars, settings.workers) == ("4GB", 100, 2)
+    assert settings.quality.leakage_max_share == 0.05
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AKIMS_DUCKDB_MEMORY_LIMIT", "lots"),
+        ("AKIMS_MAX_TEXT_CHARS", "0"),
+        ("AKIMS_WORKERS", "many"),
+        ("AKIMS_PARALLEL_MIN_MENTIONS", "-1"),
+        ("AKIMS_QUALITY_LEAKAGE_MAX_SHARE", "two percent"),
+        ("AKIMS_QUALITY_GATE", "maybe"),
+    ],
+)
+def test_a_bad_value_is_one_error_naming_its_variable(clean_env: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    clean_env.setenv(variable, value)
+    with pytest.raises(SettingError, match=variable):
+        Settings.from_env()
+
+
+def test_dbt_connection_falls_back_to_the_same_memory_limit() -> None:
+    """profiles.yml's fallback (dbt run by hand, without `akims`) is the one default."""
+    profiles = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('AKIMS_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profiles
