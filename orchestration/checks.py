@@ -14,6 +14,7 @@ from dagster._core.storage.tags import (
     PARTITION_NAME_TAG,
 )
 
+from assets.calendar import weeks_starting_in
 from assets.quality.expectations import run_suite, validated_weeks
 from assets.quality.scan import detect
 from assets.quality.settings import load_settings
@@ -40,7 +41,7 @@ def run_weeks(context: dg.AssetCheckExecutionContext) -> list[date] | None:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
         return None
-    return [start + timedelta(days=7 * n) for n in range((end - start).days // 7 + 1)]
+    return weeks_starting_in(start, end + timedelta(days=1))  # the Mondays start … end, both included
 
 
 def _expectations(
