@@ -4,6 +4,7 @@ Partitioned like the ranking assets and downstream of them; each materialisation
 `$AKIMS_HOME/reports/<period>.html` and `.md` and shows the path and a Markdown preview.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import dagster as dg
@@ -65,34 +66,35 @@ COMMON = {
 }
 
 
-@dg.asset(
-    partitions_def=weekly_partitions,
-    deps=[dg.AssetKey("weekly_ranking"), *REPORT_MARTS],
-    description="The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
-    **COMMON,
+def report_asset(
+    period: str, partitions_def: dg.PartitionsDefinition, label: Callable[[date], str], description: str
+) -> dg.AssetsDefinition:
+    """The report asset of a period kind, downstream of that kind's ranking."""
+
+    @dg.asset(
+        name=f"{period}_report",
+        partitions_def=partitions_def,
+        deps=[dg.AssetKey(f"{period}_ranking"), *REPORT_MARTS],
+        description=description,
+        **COMMON,
+    )
+    def _report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        return _build(context, warehouse, [label(d) for d in _starts(context)])
+
+    return _report
+
+
+_SECTIONS = "(ranking, podium, weekly bump chart, tone, exclusions, data quality)."
+weekly_report = report_asset(
+    "weekly",
+    weekly_partitions,
+    week_label,
+    "The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
 )
-def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [week_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=half_year_partitions,
-    deps=[dg.AssetKey("half_year_ranking"), *REPORT_MARTS],
-    description="The half-year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
-    **COMMON,
+half_year_report = report_asset(
+    "half_year", half_year_partitions, half_year_label, f"The half-year's report {_SECTIONS}"
 )
-def half_year_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [half_year_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=year_partitions,
-    deps=[dg.AssetKey("year_ranking"), *REPORT_MARTS],
-    description="The year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
-    **COMMON,
-)
-def year_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [year_label(d) for d in _starts(context)])
+year_report = report_asset("year", year_partitions, year_label, f"The year's report {_SECTIONS}")
 
 
 REPORT_ASSETS = [weekly_report, half_year_report, year_report]
