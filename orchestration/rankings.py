@@ -1,6 +1,6 @@
 """Period ranking assets: publish the mart's ranking of a week, a half-year or a year."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
@@ -9,14 +9,7 @@ from assets import __version__ as project_version
 from assets.publishing.rankings import publish_period, ranking_markdown, withdraw_period
 from assets.quality.report import blocking_checks, gate_message
 from orchestration.assets import DUCKDB_POOL
-from orchestration.partitions import (
-    half_year_label,
-    half_year_partitions,
-    week_label,
-    weekly_partitions,
-    year_label,
-    year_partitions,
-)
+from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
 
 # the marts publishing reads (publish.periods records dim_settings): a backfill of `+half_year_ranking` builds them
@@ -89,15 +82,10 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
 
 
-def ranking_asset(
-    period: str,
-    partitions_def: dg.PartitionsDefinition,
-    label: Callable[[date], str],
-    period_dep: dg.AssetDep,
-    description: str,
-) -> dg.AssetsDefinition:
-    """The ranking asset of a period kind: publishes each partition's period behind the gate check."""
+def ranking_asset(period: str, period_dep: dg.AssetDep, description: str) -> dg.AssetsDefinition:
+    """The ranking asset of a period kind (PERIOD_KINDS): publishes each partition's period behind the gate check."""
     name = f"{period}_ranking"
+    partitions_def, label = PERIOD_KINDS[period]
 
     @dg.asset(
         name=name,
@@ -123,22 +111,16 @@ def ranking_asset(
 # `+weekly_report` plan each week's ranking (dbt in between is unpartitioned)
 weekly_ranking = ranking_asset(
     "weekly",
-    weekly_partitions,
-    week_label,
     dg.AssetDep("loaded_weeks"),
     "The weekly ranking (tournament table of the seven indicators), published to `publish.rankings`.",
 )
 half_year_ranking = ranking_asset(
     "half_year",
-    half_year_partitions,
-    half_year_label,
     dg.AssetDep("half_year_weeks"),  # the backfill root (orchestration/periods.py)
     "The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
 )
 year_ranking = ranking_asset(
     "year",
-    year_partitions,
-    year_label,
     dg.AssetDep("half_year_weeks", partition_mapping=HALF_YEARS_OF_YEAR),
     "The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
 )

@@ -4,7 +4,6 @@ Partitioned like the ranking assets and downstream of them; each materialisation
 `$AKIMS_HOME/reports/<period>.html` and `.md` and shows the path and a Markdown preview.
 """
 
-from collections.abc import Callable
 from datetime import date
 
 import dagster as dg
@@ -12,14 +11,7 @@ import duckdb
 
 from assets.publishing.report import ReportError, preview_markdown, write_report
 from orchestration.dbt import akims_dbt_models
-from orchestration.partitions import (
-    half_year_label,
-    half_year_partitions,
-    week_label,
-    weekly_partitions,
-    year_label,
-    year_partitions,
-)
+from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
 
 
@@ -66,10 +58,9 @@ COMMON = {
 }
 
 
-def report_asset(
-    period: str, partitions_def: dg.PartitionsDefinition, label: Callable[[date], str], description: str
-) -> dg.AssetsDefinition:
-    """The report asset of a period kind, downstream of that kind's ranking."""
+def report_asset(period: str, description: str) -> dg.AssetsDefinition:
+    """The report asset of a period kind (PERIOD_KINDS), downstream of that kind's ranking."""
+    partitions_def, label = PERIOD_KINDS[period]
 
     @dg.asset(
         name=f"{period}_report",
@@ -87,14 +78,10 @@ def report_asset(
 _SECTIONS = "(ranking, podium, weekly bump chart, tone, exclusions, data quality)."
 weekly_report = report_asset(
     "weekly",
-    weekly_partitions,
-    week_label,
     "The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
 )
-half_year_report = report_asset(
-    "half_year", half_year_partitions, half_year_label, f"The half-year's report {_SECTIONS}"
-)
-year_report = report_asset("year", year_partitions, year_label, f"The year's report {_SECTIONS}")
+half_year_report = report_asset("half_year", f"The half-year's report {_SECTIONS}")
+year_report = report_asset("year", f"The year's report {_SECTIONS}")
 
 
 REPORT_ASSETS = [weekly_report, half_year_report, year_report]
