@@ -14,6 +14,7 @@ from dagster._core.storage.tags import (
     PARTITION_NAME_TAG,
 )
 
+from assets.calendar import weeks_starting_in
 from assets.quality.expectations import run_suite, validated_weeks
 from assets.quality.scan import detect
 from assets.quality.settings import load_settings
@@ -40,7 +41,7 @@ def run_weeks(context: dg.AssetCheckExecutionContext) -> list[date] | None:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
         return None
-    return [start + timedelta(days=7 * n) for n in range((end - start).days // 7 + 1)]
+    return weeks_starting_in(start, end + timedelta(days=1))  # the Mondays start … end, both included
 
 
 def _expectations(
@@ -88,30 +89,26 @@ def _expectations(
     return dg.AssetCheckResult(passed=not failed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
 
 
-@dg.asset_check(
-    asset="raw_mentions",
-    name="raw_mentions_expectations",
-    description="Great Expectations suite on raw.mentions: columns, allowed platforms and labels, "
+def expectations_check(asset: str, description: str) -> dg.AssetChecksDefinition:
+    """The Great Expectations check of one asset: validates the run's weeks, stores the results."""
+
+    @dg.asset_check(asset=asset, name=f"{asset}_expectations", description=description, blocking=False)
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        return _expectations(context, warehouse, asset)
+
+    return _check
+
+
+raw_mentions_expectations = expectations_check(
+    "raw_mentions",
+    "Great Expectations suite on raw.mentions: columns, allowed platforms and labels, "
     "non-negative counters, required fields present, (platform, id) unique. Quarantine counts per reason.",
-    blocking=False,
 )
-def raw_mentions_expectations(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> dg.AssetCheckResult:
-    return _expectations(context, warehouse, "raw_mentions")
-
-
-@dg.asset_check(
-    asset="classified_mentions",
-    name="classified_mentions_expectations",
-    description="Great Expectations suite on raw.classified_mentions: allowed tone, author type and origin "
+classified_mentions_expectations = expectations_check(
+    "classified_mentions",
+    "Great Expectations suite on raw.classified_mentions: allowed tone, author type and origin "
     "values, score in [-1, 1], (platform, id) unique.",
-    blocking=False,
 )
-def classified_mentions_expectations(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> dg.AssetCheckResult:
-    return _expectations(context, warehouse, "classified_mentions")
 
 
 @dg.asset_check(
@@ -136,7 +133,6 @@ def official_like_accounts(context: dg.AssetCheckExecutionContext, warehouse: Wa
                 (a.platform, a.author_id, a.author_name, ",".join(a.signals), to_json(a.evidence), a.posts, detected_at)
                 for a in suspects
             ],
-            7,
         )
     by_signal = Counter(signal for a in suspects for signal in a.signals)
     return dg.AssetCheckResult(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import dagster as dg
@@ -10,6 +11,7 @@ import dagster as dg
 from assets.calendar import week_label, weeks_overlapping
 
 __all__ = [
+    "PERIOD_KINDS",
     "half_year_label",
     "half_year_partitions",
     "week_label",
@@ -40,6 +42,14 @@ def half_year_label(start: date) -> str:
 
 def year_label(start: date) -> str:
     return str(start.year)
+
+
+# each period kind: its partitions and the label of a partition's period ("2025-W03", "2025-H1", "2025")
+PERIOD_KINDS: dict[str, tuple[dg.PartitionsDefinition, Callable[[date], str]]] = {
+    "weekly": (weekly_partitions, week_label),
+    "half_year": (half_year_partitions, half_year_label),
+    "year": (year_partitions, year_label),
+}
 
 
 def half_years_inside(first: date, last: date) -> list[date]:

@@ -9,14 +9,7 @@ from assets import __version__ as project_version
 from assets.publishing.rankings import publish_period, ranking_markdown, withdraw_period
 from assets.quality.report import blocking_checks, gate_message
 from orchestration.assets import DUCKDB_POOL
-from orchestration.partitions import (
-    half_year_label,
-    half_year_partitions,
-    week_label,
-    weekly_partitions,
-    year_label,
-    year_partitions,
-)
+from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
 
 # the marts publishing reads (publish.periods records dim_settings): a backfill of `+half_year_ranking` builds them
@@ -89,54 +82,45 @@ def _starts(context: dg.AssetExecutionContext) -> list[date]:
     return [date.fromisoformat(k) for k in context.partition_keys]
 
 
-@dg.asset(
-    partitions_def=weekly_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
-    # publishing reads the week's loaded_weeks row; the weekly dep also lets a backfill of
-    # `+weekly_report` plan each week's ranking (dbt in between is unpartitioned)
-    deps=[*RANKING_DEPS, dg.AssetDep("loaded_weeks")],
-    group_name="rankings",
-    kinds={"duckdb"},
-    owners=["team:data-desk"],
-    check_specs=[gate_check("weekly_ranking")],
-    description="The weekly ranking (tournament table of the seven indicators), published to `publish.rankings`.",
+def ranking_asset(period: str, period_dep: dg.AssetDep, description: str) -> dg.AssetsDefinition:
+    """The ranking asset of a period kind (PERIOD_KINDS): publishes each partition's period behind the gate check."""
+    name = f"{period}_ranking"
+    partitions_def, label = PERIOD_KINDS[period]
+
+    @dg.asset(
+        name=name,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=DUCKDB_POOL,
+        deps=[*RANKING_DEPS, period_dep],
+        group_name="rankings",
+        kinds={"duckdb"},
+        owners=["team:data-desk"],
+        check_specs=[gate_check(name)],
+        description=description,
+    )
+    def _ranking(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        yield from _publish(context, warehouse, [label(d) for d in _starts(context)])
+
+    return _ranking
+
+
+# publishing reads the week's loaded_weeks row; the weekly dep also lets a backfill of
+# `+weekly_report` plan each week's ranking (dbt in between is unpartitioned)
+weekly_ranking = ranking_asset(
+    "weekly",
+    dg.AssetDep("loaded_weeks"),
+    "The weekly ranking (tournament table of the seven indicators), published to `publish.rankings`.",
 )
-def weekly_ranking(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    yield from _publish(context, warehouse, [week_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=half_year_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
-    deps=[*RANKING_DEPS, dg.AssetDep("half_year_weeks")],  # the backfill root (orchestration/periods.py)
-    group_name="rankings",
-    kinds={"duckdb"},
-    owners=["team:data-desk"],
-    check_specs=[gate_check("half_year_ranking")],
-    description="The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
+half_year_ranking = ranking_asset(
+    "half_year",
+    dg.AssetDep("half_year_weeks"),  # the backfill root (orchestration/periods.py)
+    "The half-year ranking (person-based; tenures above `min_tenure_share` of the days).",
 )
-def half_year_ranking(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    yield from _publish(context, warehouse, [half_year_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=year_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    pool=DUCKDB_POOL,
-    deps=[*RANKING_DEPS, dg.AssetDep("half_year_weeks", partition_mapping=HALF_YEARS_OF_YEAR)],
-    group_name="rankings",
-    kinds={"duckdb"},
-    owners=["team:data-desk"],
-    check_specs=[gate_check("year_ranking")],
-    description="The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
+year_ranking = ranking_asset(
+    "year",
+    dg.AssetDep("half_year_weeks", partition_mapping=HALF_YEARS_OF_YEAR),
+    "The year ranking (region-based: the akim in office at the end, predecessors' mentions included).",
 )
-def year_ranking(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    yield from _publish(context, warehouse, [year_label(d) for d in _starts(context)])

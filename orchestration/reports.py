@@ -11,14 +11,7 @@ import duckdb
 
 from assets.publishing.report import ReportError, preview_markdown, write_report
 from orchestration.dbt import akims_dbt_models
-from orchestration.partitions import (
-    half_year_label,
-    half_year_partitions,
-    week_label,
-    weekly_partitions,
-    year_label,
-    year_partitions,
-)
+from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
 
 
@@ -65,34 +58,30 @@ COMMON = {
 }
 
 
-@dg.asset(
-    partitions_def=weekly_partitions,
-    deps=[dg.AssetKey("weekly_ranking"), *REPORT_MARTS],
-    description="The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
-    **COMMON,
+def report_asset(period: str, description: str) -> dg.AssetsDefinition:
+    """The report asset of a period kind (PERIOD_KINDS), downstream of that kind's ranking."""
+    partitions_def, label = PERIOD_KINDS[period]
+
+    @dg.asset(
+        name=f"{period}_report",
+        partitions_def=partitions_def,
+        deps=[dg.AssetKey(f"{period}_ranking"), *REPORT_MARTS],
+        description=description,
+        **COMMON,
+    )
+    def _report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        return _build(context, warehouse, [label(d) for d in _starts(context)])
+
+    return _report
+
+
+_SECTIONS = "(ranking, podium, weekly bump chart, tone, exclusions, data quality)."
+weekly_report = report_asset(
+    "weekly",
+    "The week's report: self-contained HTML and Markdown in `$AKIMS_HOME/reports/`.",
 )
-def weekly_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [week_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=half_year_partitions,
-    deps=[dg.AssetKey("half_year_ranking"), *REPORT_MARTS],
-    description="The half-year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
-    **COMMON,
-)
-def half_year_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [half_year_label(d) for d in _starts(context)])
-
-
-@dg.asset(
-    partitions_def=year_partitions,
-    deps=[dg.AssetKey("year_ranking"), *REPORT_MARTS],
-    description="The year's report (ranking, podium, weekly bump chart, tone, exclusions, data quality).",
-    **COMMON,
-)
-def year_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    return _build(context, warehouse, [year_label(d) for d in _starts(context)])
+half_year_report = report_asset("half_year", f"The half-year's report {_SECTIONS}")
+year_report = report_asset("year", f"The year's report {_SECTIONS}")
 
 
 REPORT_ASSETS = [weekly_report, half_year_report, year_report]

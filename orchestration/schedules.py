@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.selections import WEEKLY_CHAIN
+
 weekly_job = dg.define_asset_job(
     name="weekly_rating_job",
-    selection=dg.AssetSelection.assets("landing_mentions", "raw_mentions", "loaded_weeks", "classified_mentions")
-    | dg.AssetSelection.groups("staging", "intermediate", "marts", "reference")
-    | dg.AssetSelection.assets("weekly_ranking"),
+    selection=WEEKLY_CHAIN,
     description="One week: fetch it from the live sources (AKIMS_FETCH, the inbox), load, classify, "
     "dbt build, weekly ranking. Fails with the reason when no source delivered the week.",
 )

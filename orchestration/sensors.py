@@ -22,6 +22,7 @@ from assets.calendar import weeks_starting_in
 from orchestration.partitions import weekly_partitions
 from orchestration.periods import WEEK_TO_PERIOD
 from orchestration.resources import WarehouseResource
+from orchestration.selections import WEEKLY_CHAIN
 
 FETCH_ENV = "AKIMS_FETCH"
 
@@ -88,9 +89,7 @@ def landing_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 inbox_job = dg.define_asset_job(
     name="inbox_job",
-    selection=dg.AssetSelection.assets("landing_mentions", "raw_mentions", "loaded_weeks", "classified_mentions")
-    | dg.AssetSelection.groups("staging", "intermediate", "marts", "reference")
-    | dg.AssetSelection.assets("weekly_ranking"),
+    selection=WEEKLY_CHAIN,
     partitions_def=weekly_partitions,
     description="Land the inbox's files (and AKIMS_FETCH sources), then rate the weeks they cover.",
 )

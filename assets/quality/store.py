@@ -84,9 +84,18 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection, weeks: Sequence[date] | No
     return dict(sorted(counts.items()))
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]], width: int) -> None:
+def column_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The number of columns of `raw.<table>` as the schema (QUALITY_DDL) defines it."""
+    row = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' and table_name = ?", [table]
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
     """Replace every row of one quality table in one transaction."""
     ensure_quality_tables(con)
+    width = column_count(con, table)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{table}")
