@@ -33,16 +33,7 @@ _PERSON_KINDS = (1 << SUR) | (1 << GIVEN) | (1 << PATR)
 
 # flags
 F_AKIM, F_AKIMAT, F_OBLAST, F_CITY, F_DISTRICT, F_OUR, F_PAST, F_CAPITAL = 1, 2, 4, 8, 16, 32, 64, 128
-F_HEAD, F_REGIONW, F_TITLE, F_APPOINT, F_ROLE, F_GOV, F_PRI, F_BOUNDARY = (
-    256,
-    512,
-    1024,
-    2048,
-    4096,
-    8192,
-    16384,
-    32768,
-)
+F_HEAD, F_REGIONW, F_TITLE, F_APPOINT, F_ROLE, F_GOV, F_PRI, F_BOUNDARY = (1 << bit for bit in range(8, 16))
 
 _RU_NOUN_END = ("", "a", "u", "um", "em", "im", "e", "i", "ih", "imi", "ui", "uiu", "ami", "ah", "am")
 _KK_SUFFIX_CYR = (

@@ -457,32 +457,21 @@ RARE_GIVEN_NAMES = frozenset(
     }
 )
 
+
+def _listed(text: str) -> tuple[str, ...]:
+    """A word list written as one space-separated string, in its order."""
+    return tuple(text.split())
+
+
 # Word-prefix lists (folded text).
 AKIMAT_PREFIXES = ("акимат", "әкімдік", "әкімдіг", "akimat", "akimdik", "akimdig")
 AKIM_PREFIXES = ("аким", "әкім", "akim", "ákim", "губернатор")
 AKIM_EXCLUDE = ("әкімші", "akimshi")
 OBLAST_PREFIXES = ("област", "облыс", "oblast", "oblys", "облас")
 CITY_PREFIXES = ("город", "қала", "qala", "kala", "горакимат")
-DISTRICT_PREFIXES = (
-    "район",
-    "аудан",
-    "audan",
-    "село",
-    "села",
-    "селе",
-    "сельск",
-    "поселк",
-    "посел",
-    "ауыл",
-    "аул",
-    "auyl",
-    "округ",
-    "микрорайон",
-    "мкр",
-    "шағынаудан",
-    "деревн",
-    "станиц",
-    "поселок",
+DISTRICT_PREFIXES = _listed(
+    "район аудан audan село села селе сельск поселк посел ауыл аул auyl округ микрорайон мкр шағынаудан деревн "
+    "станиц поселок"
 )
 OUR_WORDS = frozenset(
     {"наш", "наша", "нашего", "нашему", "нашим", "нашей", "наше", "нашу", "біздің", "bizdin", "bizdyn", "бiздiн"}

@@ -913,16 +913,7 @@ SENT_SPLIT_TOKENS = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "?
 
 # token flags
 T_NEG, T_POSTNEG, T_INT, T_CONTRAST, T_SARC, T_QWORD, T_ACTION, T_PRAISE = 1, 2, 4, 8, 16, 32, 64, 128
-T_THANKS, T_END, T_QEND, T_QOPEN, T_QCLOSE, T_NEUTRALQ, T_ZA, T_DQUOTE = (
-    256,
-    512,
-    1024,
-    2048,
-    4096,
-    8192,
-    16384,
-    32768,
-)
+T_THANKS, T_END, T_QEND, T_QOPEN, T_QCLOSE, T_NEUTRALQ, T_ZA, T_DQUOTE = (1 << bit for bit in range(8, 16))
 # a promise word; "again"; Kazakh past "еді" (after praise: "was good", i.e. no longer); Kazakh "why"
 T_PROMISE, T_AGAIN, T_WAS, T_WHY = 65536, 131072, 262144, 524288
 PROMISE_STEMS = ("обещ", "пообещ", "наобещ", "уәде", "уаде", "obesh", "uade")
