@@ -226,7 +226,13 @@ def test_each_akims_own_tone_reaches_the_indicators(akims_home: Path, tmp_path: 
         ).fetchone()
         per_person = dict(
             con.execute(
-                "select person_id, sentiment from marts.fct_mention_eligibility where mention_id = 'p1'"
+                # private authors' mention ids are pseudonymised in the marts: find p1 by its
+                # loaded id through staging's internal source key
+                "select eligibility.person_id, eligibility.sentiment"
+                " from marts.fct_mention_eligibility as eligibility"
+                " join staging.stg_warehouse__mentions as staged"
+                " on staged.mention_id = eligibility.mention_id and staged.platform = eligibility.platform"
+                " where staged.source_key = 'vk:p1'"
             ).fetchall()
         )
     assert classified == (["batalov-amandyk", "shukeev-umirzak"], ["positive", "negative"])
