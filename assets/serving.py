@@ -77,6 +77,14 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
     return len(relations)
 
 
+def publish_snapshot(warehouse: Path) -> int:
+    """The writer's last step of a publish: open `warehouse` and refresh its serving snapshot."""
+    from assets.warehouse import connect
+
+    with connect(warehouse) as con:
+        return refresh_snapshot(con, warehouse)
+
+
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 

@@ -117,7 +117,7 @@ def replace_week(
         if isinstance(mentions, pa.Table)
         else mentions_table(mentions, source=source, keep_source_label=keep_source_label)
     )
-    with transaction(con):
+    with transaction(con, "raw_week"):
         con.execute("delete from raw.mentions where week_start = ?", [week_start])
         con.execute("delete from raw.quarantine where week_start = ? and source = ?", [week_start, source])
         con.execute("delete from raw.loaded_weeks where week_start = ?", [week_start])
@@ -135,7 +135,7 @@ def copy_landing_weeks(con: duckdb.DuckDBPyConnection, weeks: Sequence[date]) ->
     """Replace the raw mentions of these weeks with the landing area's rows of them, in one
     transaction and one pass over the landing table. Returns (mentions, quarantined) per week."""
     wanted = sorted(set(weeks))
-    with transaction(con):
+    with transaction(con, "raw_week"):
         con.execute("create or replace temp table copy_weeks as select unnest(?::date[]) as week_start", [wanted])
         con.execute("delete from raw.mentions where week_start in (select week_start from copy_weeks)")
         con.execute("delete from raw.loaded_weeks where week_start in (select week_start from copy_weeks)")
@@ -306,7 +306,7 @@ def posts_of_week(con: duckdb.DuckDBPyConnection, week_start: date) -> list[tupl
 
 
 def replace_classified_week(con: duckdb.DuckDBPyConnection, week_start: date, table: pa.Table) -> None:
-    with transaction(con):
+    with transaction(con, "classified_week"):
         con.execute("delete from raw.classified_mentions where week_start = ?", [week_start])
         con.register("classified_rows", table)
         con.execute("insert into raw.classified_mentions by name select * from classified_rows")

@@ -310,15 +310,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- rank
+@contextlib.contextmanager
+def _reading() -> Iterator[Any]:
+    """What a read command opens: the serving snapshot the last publish left (never a lock the
+    running writer needs); UsageError, one line, when there is nothing to read or the writer
+    holds a warehouse that has no snapshot yet for longer than the bounded wait."""
+    from assets.paths import warehouse_path
+    from assets.serving import WarehouseBusyError, open_for_reading
+
+    try:
+        with open_for_reading(warehouse_path()) as con:
+            yield con
+    except WarehouseBusyError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def print_ranking(period: str, fmt: str) -> int:
     from assets.publishing.rankings import RANKING_COLUMNS, format_value, published_periods, read_ranking
-    from assets.warehouse import connect
     from orchestration.partitions import parse_period
 
     label = _period_label(period)
     kind, first, last = parse_period(label)
     try:
-        with connect(read_only=True) as con:
+        with _reading() as con:
             periods = published_periods(con)
             _refuse_if_blocked(con, label, f"akims run --from {first} --to {last}")
             if label not in periods:
@@ -393,11 +407,10 @@ def _period_label(period: str) -> str:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from assets.publishing.summary import period_summary, render_summary
-    from assets.warehouse import connect
 
     label = _period_label(args.period)
     try:
-        with connect(read_only=True) as con:
+        with _reading() as con:
             _refuse_if_blocked(con, label)
             summary = period_summary(con, label)
     except FileNotFoundError as exc:
@@ -424,11 +437,10 @@ def cmd_quality(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from assets.publishing.summary import explain
-    from assets.warehouse import connect
 
     label = _period_label(args.period)
     try:
-        with connect(read_only=True) as con:
+        with _reading() as con:
             found = explain(con, label, args.akim)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from exc
@@ -458,12 +470,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from assets.paths import reports_dir
     from assets.publishing.report import ReportError, write_report
-    from assets.warehouse import connect
 
     label = _period_label(args.period)
     formats = ("html", "md") if args.format == "both" else (args.format,)
     try:
-        with connect(read_only=True) as con:
+        with _reading() as con:
             _, written = write_report(con, label, reports_dir(), formats)
     except (FileNotFoundError, ReportError) as exc:
         raise UsageError(str(exc)) from exc
@@ -475,12 +486,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from assets.paths import akims_home
     from assets.publishing.exports import EXPORT_FORMATS, ExportError, export_period
-    from assets.warehouse import connect
 
     label = _period_label(args.period)
     formats = EXPORT_FORMATS if args.format == "both" else (args.format,)
     try:
-        with connect(read_only=True) as con:
+        with _reading() as con:
             manifest = export_period(con, label, akims_home() / "exports", formats)
     except (FileNotFoundError, ExportError) as exc:
         raise UsageError(str(exc)) from exc

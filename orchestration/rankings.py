@@ -8,6 +8,7 @@ import dagster as dg
 from assets import __version__ as project_version
 from assets.publishing.rankings import publish_period, ranking_markdown, withdraw_period
 from assets.quality.report import blocking_checks, gate_message
+from assets.serving import publish_snapshot
 from orchestration.assets import DUCKDB_POOL
 from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
@@ -71,6 +72,9 @@ def _publish(
             {"period": label, "dagster/row_count": len(rows), "top_5": dg.MetadataValue.md(preview or "_none_")},
             partition_key=key,
         )
+    # readers (CLI, reports) see the new state only now, all at once (assets/serving.py)
+    served = publish_snapshot(warehouse.duckdb_path())
+    context.log.info(f"serving snapshot refreshed: {served} relation(s)")
     yield _gate_result(blocked, published)
     if blocked:
         raise dg.Failure(description=gate_message(blocked), metadata={"published": dg.MetadataValue.json(published)})

@@ -7,9 +7,9 @@ Partitioned like the ranking assets and downstream of them; each materialisation
 from datetime import date
 
 import dagster as dg
-import duckdb
 
 from assets.publishing.report import ReportError, preview_markdown, write_report
+from assets.serving import open_for_reading
 from orchestration.dbt import akims_dbt_models
 from orchestration.partitions import PERIOD_KINDS
 from orchestration.resources import WarehouseResource
@@ -19,8 +19,7 @@ def _build(context: dg.AssetExecutionContext, warehouse: WarehouseResource, labe
     """Write each period's report; each partition's metadata is its own report (path, preview)
     or why none was written (not published, e.g. held by the data-quality gate)."""
     out_dir = warehouse.path() / "reports"
-    con = duckdb.connect(str(warehouse.duckdb_path()), read_only=True)
-    try:
+    with open_for_reading(warehouse.duckdb_path()) as con:  # the published state, as every reader
         for key, label in zip(context.partition_keys, labels, strict=True):
             try:
                 data, paths = write_report(con, label, out_dir)
@@ -36,8 +35,6 @@ def _build(context: dg.AssetExecutionContext, warehouse: WarehouseResource, labe
                 },
                 partition_key=key,
             )
-    finally:
-        con.close()
     return dg.MaterializeResult()
 
 

@@ -11,6 +11,17 @@ from pathlib import Path
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project once, before pytest-xdist starts its workers (scripts/test runs two):
+    each worker imports the Dagster definitions, and two `dbt parse` at once would race on
+    dbt_project/target."""
+    if hasattr(config, "workerinput"):
+        return
+    from orchestration.dbt import ensure_manifest
+
+    ensure_manifest()
+
+
 @pytest.fixture
 def akims_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

@@ -147,10 +147,12 @@ def render_report(report: QualityReport, *, limit: int = 8) -> str:
 
 
 def quality_text(period: str) -> str:
-    """What `akims quality --period P` prints. FileNotFoundError without a warehouse,
-    ValueError for a bad setting."""
-    from assets.warehouse import connect
+    """What `akims quality --period P` prints, read from the serving snapshot (assets/serving.py).
+    FileNotFoundError without a warehouse, ValueError for a bad setting, WarehouseBusyError when a
+    writer holds a warehouse that has no snapshot yet for the whole bounded wait."""
+    from assets.paths import warehouse_path
+    from assets.serving import open_for_reading
 
     settings = load_settings()
-    with connect(read_only=True) as con:
+    with open_for_reading(warehouse_path()) as con:
         return render_report(read_report(con, period, settings))
