@@ -23,14 +23,12 @@ from pathlib import Path
 
 import duckdb
 
+from assets.locking import WarehouseBusyError  # the writer lock's error: one name for "a writer holds it"
+
 SNAPSHOT_NAME = "serving.duckdb"
 SERVED_SCHEMAS = ("marts", "publish")
 BUSY_WAIT_SECONDS = 30.0
 BUSY_POLL_SECONDS = 0.5
-
-
-class WarehouseBusyError(RuntimeError):
-    """The warehouse stayed locked by a writer for the whole wait (no snapshot to read instead)."""
 
 
 def snapshot_path(warehouse: Path) -> Path:

@@ -315,8 +315,9 @@ def _reading() -> Iterator[Any]:
     """What a read command opens: the serving snapshot the last publish left (never a lock the
     running writer needs); UsageError, one line, when there is nothing to read or the writer
     holds a warehouse that has no snapshot yet for longer than the bounded wait."""
+    from assets.locking import WarehouseBusyError
     from assets.paths import warehouse_path
-    from assets.serving import WarehouseBusyError, open_for_reading
+    from assets.serving import open_for_reading
 
     try:
         with open_for_reading(warehouse_path()) as con:
@@ -422,12 +423,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
+    from assets.locking import WarehouseBusyError
     from assets.quality.report import quality_text
 
     label = _period_label(args.period)
     try:
         text = quality_text(label)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, WarehouseBusyError) as exc:
         raise UsageError(str(exc)) from exc
     if text.startswith(f"{label}: no data-quality results"):
         raise UsageError(text)  # a period never built: exit 2, as rank/summary/explain/report/export
