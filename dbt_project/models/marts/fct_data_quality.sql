@@ -3,6 +3,16 @@
     written by the asset checks before dbt runs. Blocking checks: expectations, registry_leakage,
     official_like_leakage, missing_partition, no_data, region_silent (above its baseline),
     eligible_out_of_tenure. -#}
+{#- Private persons' ids stay out of this mart (issue #16): an account is named by the id staging
+    shows for it (`anon-<hmac>` for a private author, the id itself for officials, media and
+    registry accounts), so a row can be traced in fct_mention_eligibility.author_id; the ids of
+    the partners a praise-burst evidence lists are replaced the same way (`?` when unknown).
+    A suspected official-like account that staging pseudonymises shows its display name beside the
+    pseudonym only when the name itself looks official (contains the fragment the detector
+    matched): it is then the evidence and names a presumed organisation; a person caught in a bot
+    ring or by reposts shows none (a kept account shows its own id, as before). Mentions are named by their mention_key (pseudonymised for private authors). The raw
+    ids stay in raw.quality_accounts, raw.quality_bursts and raw.quality_roster_signals, which no
+    reader is served. Expectation examples on id columns are not copied. -#}
 {#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
     built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
 {%- set empty = {
@@ -95,10 +105,103 @@ mentions as (
 -- staging's source_key
 raw_authors as (
 
-    select staged.mention_key, raw.platform, raw.id as mention_id, raw.author_id, raw.local_date
+    select
+        staged.mention_key,
+        raw.platform,
+        raw.id as mention_id,
+        raw.author_id,
+        raw.local_date,
+        staged.author_id as shown_author_id,
+        staged.author_pseudonymised
     from {{ source('warehouse', 'mentions') }} as raw
     inner join {{ ref('stg_warehouse__mentions') }} as staged
         on staged.source_key = raw.platform || ':' || raw.id
+
+),
+
+-- an account as loaded -> as staging shows it
+shown_accounts as (
+
+    select distinct platform, author_id, shown_author_id, author_pseudonymised
+    from raw_authors
+
+),
+
+-- the official-like accounts as shown: the id staging shows, the display name of a pseudonymised
+-- account when the name itself looks official, the evidence with burst partners' ids replaced
+burst_evidence as (
+
+    select
+        platform,
+        author_id,
+        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 1) as head,
+        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 2) as partners,
+        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 3) as tail
+    from ({{ q['quality_accounts'] }})
+    where regexp_matches(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$')
+
+),
+
+burst_partners as (
+
+    select platform, author_id, unnest(string_split(partners, ', ')) as partner
+    from burst_evidence
+
+),
+
+shown_partners as (
+
+    select
+        burst_partners.platform,
+        burst_partners.author_id,
+        string_agg(
+            coalesce(shown_accounts.shown_author_id, case when burst_partners.partner = '…' then '…' else '?' end),
+            ', '
+            order by burst_partners.partner = '…', coalesce(shown_accounts.shown_author_id, '?')
+        ) as partners
+    from burst_partners
+    left join shown_accounts
+        on shown_accounts.platform = burst_partners.platform
+        and shown_accounts.author_id = burst_partners.partner
+    group by burst_partners.platform, burst_partners.author_id
+
+),
+
+quality_accounts as (
+
+    select
+        a.platform,
+        a.author_id,
+        a.signals,
+        a.posts,
+        coalesce(shown.shown_author_id, case when shown.author_id is null then '?' end) as shown_author_id,
+        -- a kept account's own id is shown, so it needs no name (its rows stay as they were)
+        case
+            when coalesce(shown.author_pseudonymised, true)
+                and strpos(lower(coalesce(a.author_name, '')),
+                           nullif(regexp_extract(a.evidence, 'looks official \(''([^'']+)''\)', 1), '')) > 0
+                then a.author_name
+        end as shown_name,
+        case when burst_evidence.author_id is not null
+             then burst_evidence.head || shown_partners.partners || burst_evidence.tail
+             else a.evidence end as evidence
+    from ({{ q['quality_accounts'] }}) a
+    left join shown_accounts shown
+        on shown.platform = a.platform and shown.author_id = a.author_id
+    left join burst_evidence
+        on burst_evidence.platform = a.platform and burst_evidence.author_id = a.author_id
+    left join shown_partners
+        on shown_partners.platform = a.platform and shown_partners.author_id = a.author_id
+
+),
+
+-- roster signals name their mention by the key staging gives it
+roster_signals as (
+
+    select s.*, staged.mention_key
+    from ({{ q['quality_roster_signals'] }}) s
+    left join {{ ref('stg_warehouse__mentions') }} as staged
+        on staged.source_key = s.platform || ':' || s.id
 
 ),
 
@@ -196,7 +299,9 @@ expectations as (
         cast(null as double) as threshold,
         'Great Expectations failed on ' || asset || ': ' || expectation || coalesce(' ' || column_name, '')
             || ', ' || unexpected_count || ' unexpected' as detail,
-        examples as evidence
+        -- examples of an id column would be mention or account ids: only the count is kept
+        case when list_has_any(string_split(coalesce(column_name, ''), ','), ['id', 'author_id', 'reshare_of', 'url'])
+             then cast(null as varchar) else examples end as evidence
     from expectation_failures
 
 ),
@@ -251,12 +356,14 @@ suspect_weeks as (
         e.week_start,
         a.platform,
         a.author_id,
+        any_value(a.shown_author_id) as shown_author_id,
+        any_value(a.shown_name) as shown_name,
         any_value(a.signals) as signals,
         any_value(a.evidence) as account_evidence,
         count(*) as suspect_eligible
     from eligibility e
     inner join raw_authors r using (mention_key)
-    inner join ({{ q['quality_accounts'] }}) a on a.platform = r.platform and a.author_id = r.author_id
+    inner join quality_accounts a on a.platform = r.platform and a.author_id = r.author_id
     where e.is_eligible
     group by all
 
@@ -282,10 +389,11 @@ leakage_rows as (
         'official_like_leakage' as check_name,
         case when max(s.week_share) > any_value(leakage_max.v) then 'fail' else 'warn' end as outcome,
         max(s.week_share) > any_value(leakage_max.v) and any_value(leakage_blocks.v) as is_blocking,
-        s.platform || ':' || s.author_id as subject,
+        s.platform || ':' || any_value(s.shown_author_id) as subject,
         max(s.week_share) as measure,
         any_value(leakage_max.v) as threshold,
-        s.platform || ':' || s.author_id || ' (' || any_value(s.signals) || ') carries '
+        s.platform || ':' || any_value(s.shown_author_id) || coalesce(' «' || any_value(s.shown_name) || '»', '')
+            || ' (' || any_value(s.signals) || ') carries '
             || sum(s.suspect_eligible) || ' eligible mention(s); suspected accounts reach '
             || round(100 * max(s.week_share), 1) || '% of ' || arg_max(s.tenure_id, s.week_share)
             || ' in ' || arg_max(s.week, s.week_share) as detail,
@@ -313,14 +421,15 @@ listed_rows as (
         'official_like_accounts' as check_name,
         'warn' as outcome,
         false as is_blocking,
-        a.platform || ':' || a.author_id as subject,
+        a.platform || ':' || a.shown_author_id as subject,
         cast(count(m.mention_id) as double) as measure,
         cast(null as double) as threshold,
-        a.platform || ':' || a.author_id || ' looks official but is not in the registry (' || a.signals
+        a.platform || ':' || a.shown_author_id || coalesce(' «' || a.shown_name || '»', '')
+            || ' looks official but is not in the registry (' || a.signals
             || '); ' || count(m.mention_id) || ' post(s) in the period, none eligible' as detail,
         a.evidence as evidence
     from periods
-    cross join ({{ q['quality_accounts'] }}) a
+    cross join quality_accounts a
     inner join raw_authors m
         on m.platform = a.platform and m.author_id = a.author_id
         and m.local_date between periods.period_start and periods.period_end
@@ -329,7 +438,8 @@ listed_rows as (
         where s.platform = a.platform and s.author_id = a.author_id
             and s.week_start + interval 3 day between periods.period_start and periods.period_end
     )
-    group by periods.period_kind, periods.period, a.platform, a.author_id, a.signals, a.evidence
+    group by periods.period_kind, periods.period, a.platform, a.author_id, a.shown_author_id, a.shown_name,
+        a.signals, a.evidence
 
 ),
 
@@ -852,9 +962,10 @@ roster_out_of_date as (
         cast(null as double) as threshold,
         'roster may be out of date: ' || count(*) || ' mention(s) call ' || s.name || ' аким of ' || s.position
             || ' and the roster has no such person' as detail,
-        to_json(list(s.platform || ':' || s.id || ' ' || s.excerpt order by s.local_date)[1:3]) :: varchar as evidence
+        to_json(list(coalesce(s.mention_key, s.platform || ':?') || ' ' || s.excerpt order by s.local_date)[1:3])
+            :: varchar as evidence
     from periods
-    inner join ({{ q['quality_roster_signals'] }}) s
+    inner join roster_signals s
         on s.local_date between periods.period_start and periods.period_end
     group by periods.period_kind, periods.period, s.name, s.position
 
