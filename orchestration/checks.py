@@ -15,7 +15,7 @@ from dagster._core.storage.tags import (
 )
 
 from assets.calendar import weeks_starting_in
-from assets.quality.expectations import run_suite, validated_weeks
+from assets.quality.expectations import ExpectationOutcome, run_suite, validated_weeks
 from assets.quality.scan import detect
 from assets.quality.settings import load_settings
 from assets.quality.store import (
@@ -44,6 +44,25 @@ def run_weeks(context: dg.AssetCheckExecutionContext) -> list[date] | None:
     return weeks_starting_in(start, end + timedelta(days=1))  # the Mondays start … end, both included
 
 
+def _expectation_summary(outcomes: list[ExpectationOutcome]) -> str:
+    """The check's metadata table: one line per expectation, with the weeks it failed."""
+    lines = ["| expectation | column | success | unexpected | failed weeks | examples |", "|---|---|---|---|---|---|"]
+    by_expectation: dict[tuple[str, str | None], list[ExpectationOutcome]] = {}
+    for o in outcomes:
+        by_expectation.setdefault((o.expectation, o.column), []).append(o)
+    for (expectation, column), weekly in by_expectation.items():
+        failed = [o for o in weekly if not o.success]
+        unexpected = sum(o.unexpected_count or 0 for o in failed)
+        weeks = ", ".join(str(o.week_start) for o in failed[:6]) + (" …" if len(failed) > 6 else "")
+        examples = ", ".join(
+            f"{key} {value}".strip() if key else value
+            for o in failed[:1]
+            for key, value in zip(o.example_keys or [""] * len(o.examples), o.examples, strict=False)
+        )
+        lines.append(f"| {expectation} | {column or ''} | {not failed} | {unexpected} | {weeks} | {examples[:80]} |")
+    return "\n".join(lines)
+
+
 def _expectations(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, asset: str
 ) -> dg.AssetCheckResult:
@@ -64,6 +83,8 @@ def _expectations(
                     o.unexpected_count,
                     to_json(o.examples),
                     checked_at,
+                    o.week_start,
+                    to_json(o.example_keys) if o.example_keys else None,
                 )
                 for o in outcomes
             ],
@@ -73,16 +94,10 @@ def _expectations(
     failed = [o for o in outcomes if not o.success]
     metadata: dict[str, dg.RawMetadataValue] = {
         "weeks_validated": len(weeks),
-        "expectations": len(outcomes),
-        "failed": len(failed),
-        "results": dg.MetadataValue.md(
-            "| expectation | column | success | unexpected | examples |\n|---|---|---|---|---|\n"
-            + "\n".join(
-                f"| {o.expectation} | {o.column or ''} | {o.success} | {o.unexpected_count or 0} | "
-                f"{', '.join(o.examples)[:80]} |"
-                for o in outcomes
-            )
-        ),
+        "weeks_failed": dg.MetadataValue.json(sorted({str(o.week_start) for o in failed})),
+        "expectations": len({(o.expectation, o.column) for o in outcomes}),
+        "failed": len({(o.expectation, o.column) for o in failed}),
+        "results": dg.MetadataValue.md(_expectation_summary(outcomes)),
     }
     if asset == "raw_mentions":
         metadata["quarantined_by_reason"] = dg.MetadataValue.json(quarantined)

@@ -11,7 +11,7 @@ that overlap (tenure_overlap) and change hands mid-week (ranking_newcomer, ranki
 The invariant guards (expectations, registry_leakage, eligible_out_of_tenure) never trip on
 valid input: `tampered`, the built warehouse itself (same path, so dbt reuses the pipeline's
 parse), gets the row a bug would write in each of the three weeks, then the real Great
-Expectations asset check of W09, a dbt run of fct_data_quality alone and the weekly publication
+Expectations asset check of W09..W11 as one run, a dbt run of fct_data_quality alone and the weekly publication
 job. `planted` is the control: there the same checks pass.
 """
 
@@ -172,14 +172,14 @@ def _tamper(home: Path) -> None:
         con.close()
 
 
-def _validate_week(week: str) -> bool:
-    """The real Great Expectations asset check of raw_mentions over one week (a Dagster run of
-    the check alone); its verdict."""
+def _validate_weeks(first: str, last: str) -> bool:
+    """The real Great Expectations asset check of raw_mentions over the weeks first..last (one
+    Dagster run of the check alone, as a backfill launches it); its verdict."""
     result = dg.materialize(
         [raw_mentions, raw_mentions_expectations],
         selection=dg.AssetSelection.checks(raw_mentions_expectations),
         resources=build_resources(),
-        tags={ASSET_PARTITION_RANGE_START_TAG: week, ASSET_PARTITION_RANGE_END_TAG: week},
+        tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
         raise_on_error=False,
     )
     assert result.success
@@ -228,11 +228,11 @@ def _publish_weeks(first: str, last: str) -> tuple[str, set[str]]:
 @pytest.fixture(scope="module")
 def tampered(built: Path, planted: Path) -> Tampered:
     """The built warehouse (`planted` holds the copy taken before) after three bugs' rows, the
-    Great Expectations check of W09, a dbt run of fct_data_quality and the weekly publication."""
+    Great Expectations check of W09..W11, a dbt run of fct_data_quality and the weekly publication."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AKIMS_HOME", str(built))
         _tamper(built)
-        passed = _validate_week("2019-02-25")
+        passed = _validate_weeks("2019-02-25", "2019-03-11")
         _rebuild_quality_mart(built)
         gate, published = _publish_weeks("2019-02-25", "2019-03-11")
     return Tampered(built, passed, gate, published)
@@ -346,7 +346,8 @@ def test_expectations_fail_on_a_row_breaking_the_contract(
 ) -> None:
     """Stands for a loader bug that skips the contract's checks: a post of W09 reaches
     raw.mentions with likes = -5. The real asset check raw_mentions_expectations (the Great
-    Expectations suite) validates W09, fails, and stores the failure for that week only."""
+    Expectations suite) validates W09..W11 in one run, fails, and stores the failure for W09 only
+    (one bad row withdraws its own week, not the run's), naming the row by its mention_key."""
     assert _checks(planted, "expectations", W09) == []
     assert not tampered.expectations_passed
     detail = "Great Expectations failed on raw_mentions: expect_column_values_to_be_between likes, 1 unexpected"
@@ -354,6 +355,20 @@ def test_expectations_fail_on_a_row_breaking_the_contract(
         ("fail", "raw_mentions: expect_column_values_to_be_between (likes)", detail)
     ]
     assert _checks(tampered.home, "expectations", W10) == []
+    assert _checks(tampered.home, "expectations", W11) == []
+    con = duckdb.connect(str(tampered.home / "warehouse.duckdb"), read_only=True)
+    try:
+        (mention_key,) = con.execute(
+            "select mention_key from staging.stg_warehouse__mentions where source_key = ?",
+            [f"instagram:{BAD_COUNTER_POST}"],
+        ).fetchone()
+        evidence = con.execute(
+            "select evidence from marts.fct_data_quality where check_name = 'expectations' and period in (?, ?)",
+            [W09, "2019-H1"],
+        ).fetchall()
+    finally:
+        con.close()
+    assert evidence == [(json.dumps([f"{mention_key} likes=-5.0"]),)] * 2
     _assert_blocks(tampered, W09, "expectations", detail, monkeypatch, capsys)
 
 

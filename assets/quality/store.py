@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from assets.duckdb_tx import transaction
 from assets.quality.settings import QualitySettings
 
 QUALITY_DDL = """
@@ -29,6 +30,7 @@ create table if not exists raw.quality_expectations (
     week_start date
 );
 alter table raw.quality_expectations add column if not exists week_start date;
+alter table raw.quality_expectations add column if not exists example_keys varchar;
 create table if not exists raw.quality_bursts (
     week_start date not null, burst_no integer not null, position integer not null,
     platform varchar not null, id varchar not null, author_id varchar not null, published_utc timestamp not null
@@ -107,26 +109,39 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Seq
         raise
 
 
+EXPECTATION_COLUMNS = (
+    "asset",
+    "suite",
+    "expectation",
+    "column_name",
+    "success",
+    "unexpected_count",
+    "examples",
+    "checked_at",
+    "week_start",
+    "example_keys",
+)
+
+
 def replace_expectations(
     con: duckdb.DuckDBPyConnection, asset: str, rows: Sequence[Sequence[Any]], weeks: Sequence[date]
 ) -> None:
-    """Store one validation's outcomes (8 columns each) for every week it covered, replacing
-    the earlier outcomes of those weeks: a week keeps the outcome of its latest validation."""
+    """Store one validation's outcomes, one row per expectation and week (the columns of
+    EXPECTATION_COLUMNS), replacing the earlier outcomes of those weeks: a week keeps the
+    outcome of its latest validation."""
     ensure_quality_tables(con)
-    con.execute("begin transaction")
-    try:
+    with transaction(con, "quality_expectations"):
         con.execute(
             "delete from raw.quality_expectations "
             "where asset = ? and (week_start is null or list_contains(?, week_start))",
             [asset, list(weeks)],
         )
-        per_week = [(*row, week) for week in weeks for row in rows]
-        if per_week:
-            con.executemany("insert into raw.quality_expectations values (?, ?, ?, ?, ?, ?, ?, ?, ?)", per_week)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        if rows:
+            con.executemany(
+                f"insert into raw.quality_expectations ({', '.join(EXPECTATION_COLUMNS)}) "
+                f"values ({', '.join('?' for _ in EXPECTATION_COLUMNS)})",
+                rows,
+            )
 
 
 def to_json(value: Any) -> str:

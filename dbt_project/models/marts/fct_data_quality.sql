@@ -12,14 +12,15 @@
     matched): it is then the evidence and names a presumed organisation; a person caught in a bot
     ring or by reposts shows none (a kept account shows its own id, as before). Mentions are named by their mention_key (pseudonymised for private authors). The raw
     ids stay in raw.quality_accounts, raw.quality_bursts and raw.quality_roster_signals, which no
-    reader is served. Expectation examples on id columns are not copied. -#}
+    reader is served. A failed expectation names its rows by mention_key (the raw `platform:id` the
+    check stored is looked up in staging); a value of an id column is not copied. -#}
 {#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
     built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
 {%- set empty = {
     'quality_settings': "select cast(null as varchar) as setting, cast(null as varchar) as value where false",
     'quality_accounts': "select cast(null as varchar) as platform, cast(null as varchar) as author_id, cast(null as varchar) as author_name, cast(null as varchar) as signals, cast(null as varchar) as evidence, cast(null as bigint) as posts where false",
     'quality_roster_signals': "select cast(null as varchar) as platform, cast(null as varchar) as id, cast(null as date) as local_date, cast(null as date) as week_start, cast(null as varchar) as name, cast(null as varchar) as position, cast(null as varchar) as excerpt where false",
-    'quality_expectations': "select cast(null as varchar) as asset, cast(null as varchar) as suite, cast(null as varchar) as expectation, cast(null as varchar) as column_name, cast(null as boolean) as success, cast(null as bigint) as unexpected_count, cast(null as varchar) as examples, cast(null as date) as week_start where false",
+    'quality_expectations': "select cast(null as varchar) as asset, cast(null as varchar) as suite, cast(null as varchar) as expectation, cast(null as varchar) as column_name, cast(null as boolean) as success, cast(null as bigint) as unexpected_count, cast(null as varchar) as examples, cast(null as date) as week_start, cast(null as varchar) as example_keys where false",
     'quarantine': "select cast(null as varchar) as source, cast(null as varchar) as reason, cast(null as varchar) as row_json, cast(null as date) as week_start where false",
 } -%}
 {%- set q = {} -%}
@@ -265,44 +266,113 @@ quarantine as (
 
 ),
 
+expectation_weeks as (
+
+    -- a validation is stored once per expectation and week it covered (issue #16: a row-level
+    -- failure only in the weeks holding an unexpected row); a week keeps its latest validation
+    select * from ({{ q['quality_expectations'] }}) where not success
+
+),
+
+expectation_keys as (
+
+    -- the unexpected rows a failed expectation names (up to five a week), as `platform:id`, with
+    -- the value beside it (the two JSON lists are parallel)
+    select
+        asset,
+        expectation,
+        column_name,
+        week_start,
+        unnest(from_json(example_keys, '["VARCHAR"]')) as source_key,
+        unnest(from_json(examples, '["VARCHAR"]')) as value
+    from expectation_weeks
+    where example_keys is not null
+
+),
+
+expectation_rows as (
+
+    -- named by staging's mention_key, `<platform>:?` when staging lacks the row
+    select
+        k.asset,
+        k.expectation,
+        k.column_name,
+        k.week_start,
+        k.value,
+        list_has_any(string_split(coalesce(k.column_name, ''), ','), ['id', 'author_id', 'reshare_of', 'url'])
+            as is_id_column,
+        coalesce(mentions.mention_key, split_part(k.source_key, ':', 1) || ':?') as mention_key
+    from expectation_keys as k
+    left join mentions on mentions.source_key = k.source_key
+
+),
+
 expectation_failures as (
 
-    -- a validation covers the weeks of its run and is stored once per week: a period sees the
-    -- failures of the weeks that overlap it, each expectation once
+    -- a period sees the failures of the weeks that overlap it, each expectation once, with the
+    -- unexpected rows of all those weeks counted (a table-level failure, stored for every week
+    -- with no count, stays at its one count)
     select
         periods.period_kind,
         periods.period,
         e.asset,
         e.expectation,
         e.column_name,
-        max(coalesce(e.unexpected_count, 0)) as unexpected_count,
-        min(e.examples) as examples
+        sum(coalesce(e.unexpected_count, 0)) as unexpected_count,
+        -- a table-level failure's observation (a row-level one stored before example_keys existed
+        -- may hold ids: only its count is kept)
+        min(e.examples) filter (
+            where e.example_keys is null and e.unexpected_count is null
+        ) as observed
     from periods
-    inner join ({{ q['quality_expectations'] }}) e
+    inner join expectation_weeks e
         on e.week_start is null
         or (e.week_start <= periods.period_end and e.week_start + interval 6 day >= periods.period_start)
-    where not e.success
     group by periods.period_kind, periods.period, e.asset, e.expectation, e.column_name
+
+),
+
+expectation_examples as (
+
+    select
+        periods.period_kind,
+        periods.period,
+        r.asset,
+        r.expectation,
+        r.column_name,
+        -- a value of an id column would be a mention or account id: the mention_key names the row
+        to_json(list(
+            case when r.is_id_column then r.mention_key else r.mention_key || ' ' || r.column_name || '=' || r.value end
+            order by r.week_start, r.mention_key
+        )[1:5]) :: varchar as examples
+    from periods
+    inner join expectation_rows r
+        on r.week_start <= periods.period_end and r.week_start + interval 6 day >= periods.period_start
+    group by periods.period_kind, periods.period, r.asset, r.expectation, r.column_name
 
 ),
 
 expectations as (
 
     select
-        period_kind,
-        period,
+        f.period_kind,
+        f.period,
         'expectations' as check_name,
         'fail' as outcome,
         true as is_blocking,
-        asset || ': ' || expectation || coalesce(' (' || column_name || ')', '') as subject,
-        cast(unexpected_count as double) as measure,
+        f.asset || ': ' || f.expectation || coalesce(' (' || f.column_name || ')', '') as subject,
+        cast(f.unexpected_count as double) as measure,
         cast(null as double) as threshold,
-        'Great Expectations failed on ' || asset || ': ' || expectation || coalesce(' ' || column_name, '')
-            || ', ' || unexpected_count || ' unexpected' as detail,
-        -- examples of an id column would be mention or account ids: only the count is kept
-        case when list_has_any(string_split(coalesce(column_name, ''), ','), ['id', 'author_id', 'reshare_of', 'url'])
-             then cast(null as varchar) else examples end as evidence
-    from expectation_failures
+        'Great Expectations failed on ' || f.asset || ': ' || f.expectation || coalesce(' ' || f.column_name, '')
+            || ', ' || f.unexpected_count || ' unexpected' as detail,
+        coalesce(x.examples, f.observed) as evidence
+    from expectation_failures as f
+    left join expectation_examples as x
+        on x.period_kind = f.period_kind
+        and x.period = f.period
+        and x.asset = f.asset
+        and x.expectation = f.expectation
+        and x.column_name is not distinct from f.column_name
 
 ),
 
