@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from assets.duckdb_tx import transaction
 from assets.paths import DBT_PROJECT_DIR
 from assets.warehouse import now_utc
 
@@ -71,31 +72,30 @@ def publish_period(path: Path, period: str, *, project_version: str) -> list[dic
         con.execute(PUBLISH_DDL)
         published_at = now_utc()
         columns = ", ".join(RANKING_COLUMNS)
-        con.execute("begin transaction")
-        con.execute("delete from publish.rankings where period = ?", [period])
-        con.execute("delete from publish.periods where period = ?", [period])
-        con.execute(
-            f"""
-            insert into publish.rankings (period, period_kind, {columns}, published_at)
-            select period, period_kind, {columns}, ?
-            from marts.fct_akim_ranking where period = ? and is_ranked
-            """,
-            [published_at, period],
-        )
-        kind_row = con.execute("select period_kind from marts.dim_periods where period = ?", [period]).fetchone()
-        ranked = con.execute("select count(*) from publish.rankings where period = ?", [period]).fetchone()[0]
-        con.execute(
-            "insert into publish.periods values (?, ?, ?, ?, ?, ?)",
-            [
-                period,
-                kind_row[0] if kind_row else "unknown",
-                published_at,
-                ranked,
-                json.dumps(_settings(con), ensure_ascii=False, default=str),
-                json.dumps(_build_info(con, project_version), ensure_ascii=False),
-            ],
-        )
-        con.execute("commit")
+        with transaction(con, "publish_period"):
+            con.execute("delete from publish.rankings where period = ?", [period])
+            con.execute("delete from publish.periods where period = ?", [period])
+            con.execute(
+                f"""
+                insert into publish.rankings (period, period_kind, {columns}, published_at)
+                select period, period_kind, {columns}, ?
+                from marts.fct_akim_ranking where period = ? and is_ranked
+                """,
+                [published_at, period],
+            )
+            kind_row = con.execute("select period_kind from marts.dim_periods where period = ?", [period]).fetchone()
+            ranked = con.execute("select count(*) from publish.rankings where period = ?", [period]).fetchone()[0]
+            con.execute(
+                "insert into publish.periods values (?, ?, ?, ?, ?, ?)",
+                [
+                    period,
+                    kind_row[0] if kind_row else "unknown",
+                    published_at,
+                    ranked,
+                    json.dumps(_settings(con), ensure_ascii=False, default=str),
+                    json.dumps(_build_info(con, project_version), ensure_ascii=False),
+                ],
+            )
         return read_ranking(con, period)
     finally:
         con.close()
@@ -108,10 +108,9 @@ def withdraw_period(path: Path, period: str) -> bool:
     try:
         con.execute(PUBLISH_DDL)
         (found,) = con.execute("select count(*) from publish.periods where period = ?", [period]).fetchone()
-        con.execute("begin transaction")
-        con.execute("delete from publish.rankings where period = ?", [period])
-        con.execute("delete from publish.periods where period = ?", [period])
-        con.execute("commit")
+        with transaction(con, "withdraw_period"):
+            con.execute("delete from publish.rankings where period = ?", [period])
+            con.execute("delete from publish.periods where period = ?", [period])
         return bool(found)
     finally:
         con.close()

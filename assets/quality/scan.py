@@ -26,6 +26,7 @@ from datetime import date, timedelta
 import duckdb
 import pyarrow as pa
 
+from assets.duckdb_tx import transaction
 from assets.quality.detect import (
     AccountFacts,
     BurstPost,
@@ -185,8 +186,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, official: set[tuple[str, str]]
 def detect(con: duckdb.DuckDBPyConnection, weeks: Sequence[date] | None, settings: QualitySettings) -> Detection:
     """Scan the weeks (None: all), store their signals and bursts, judge every account.
     One transaction: a failure leaves the stored signals and bursts as they were."""
-    con.execute("begin transaction")
-    try:
+    with transaction(con, "quality_scan"):
         scan = scanned_weeks(con, weeks)
         _week_table(con, scan)
         signals = find_roster_signals(con)
@@ -206,8 +206,4 @@ def detect(con: duckdb.DuckDBPyConnection, weeks: Sequence[date] | None, setting
         names = [
             n for (n,) in con.execute("select distinct name from raw.quality_roster_signals order by 1").fetchall()
         ]
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return Detection(suspects, signals, names)

@@ -98,15 +98,10 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Seq
     """Replace every row of one quality table in one transaction."""
     ensure_quality_tables(con)
     width = column_count(con, table)
-    con.execute("begin transaction")
-    try:
+    with transaction(con, table):
         con.execute(f"delete from raw.{table}")
         if rows:
             con.executemany(f"insert into raw.{table} values ({', '.join('?' for _ in range(width))})", rows)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 EXPECTATION_COLUMNS = (

@@ -465,12 +465,14 @@ leakage_rows as (
         s.platform || ':' || any_value(s.shown_author_id) || coalesce(' «' || any_value(s.shown_name) || '»', '')
             || ' (' || any_value(s.signals) || ') carries '
             || sum(s.suspect_eligible) || ' eligible mention(s); suspected accounts reach '
-            || round(100 * max(s.week_share), 1) || '% of ' || arg_max(s.tenure_id, s.week_share)
-            || ' in ' || arg_max(s.week, s.week_share) as detail,
+            || round(100 * max(s.week_share), 1) || '% of ' || first(s.tenure_id order by s.week_share desc, s.week, s.tenure_id)
+            || ' in ' || first(s.week order by s.week_share desc, s.week, s.tenure_id) as detail,
+        -- the worst tenure and week come from one row (arg_max picked each on its own; on a tie
+        -- of shares they could name a tenure and a week of different rows): earliest week first
         json_object(
             'evidence', json(any_value(s.account_evidence)),
-            'worst_tenure', arg_max(s.tenure_id, s.week_share),
-            'worst_week', arg_max(s.week, s.week_share),
+            'worst_tenure', first(s.tenure_id order by s.week_share desc, s.week, s.tenure_id),
+            'worst_week', first(s.week order by s.week_share desc, s.week, s.tenure_id),
             'eligible_mentions', sum(s.suspect_eligible)
         ) :: varchar as evidence
     from periods
