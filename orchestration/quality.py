@@ -102,6 +102,8 @@ def quality_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
         ),
         dg.AssetSpec(
             "quality_settings",
+            deps=["classified_mentions"],  # written by the scan of the classified weeks; every weekly asset
+            # descends from half_year_weeks, the root of a half-year backfill (orchestration/periods.py)
             group_name=GROUP,
             kinds={"duckdb"},
             owners=OWNERS,
