@@ -44,7 +44,8 @@ def quarantine_by_week(con: duckdb.DuckDBPyConnection, weeks: list[date]) -> dic
     return {w: dict(sorted(c.items())) for w, c in counts.items()}
 
 
-def _weeks(context: dg.AssetExecutionContext) -> list[date]:
+def partition_weeks(context: dg.AssetExecutionContext) -> list[date]:
+    """The Mondays of the run's partition window (one week or a backfill's range)."""
     window = context.partition_time_window
     return weeks_starting_in(window.start.date(), window.end.date())
 
@@ -71,6 +72,17 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
             owners=["team:data-desk"],
             description="`raw.loaded_weeks`: which weeks were loaded, from which source, with row counts.",
         ),
+        dg.AssetSpec(
+            "quarantine",
+            deps=["landing_mentions"],
+            group_name="mentions",
+            kinds={"duckdb"},
+            owners=["team:data-desk"],
+            description=(
+                "`raw.quarantine`: rows set aside because they break the mention contract, with the reason; "
+                "written per week here, and by landing_mentions and `akims ingest` for the files they read."
+            ),
+        ),
     ],
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -79,7 +91,7 @@ def _weeks(context: dg.AssetExecutionContext) -> list[date]:
 def raw_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, mention_source: MentionSourceResource
 ) -> Iterator[dg.MaterializeResult]:
-    weeks = _weeks(context)
+    weeks = partition_weeks(context)
     with connect(warehouse.duckdb_path()) as con:
         try:  # auto is the landing area, never the demo; a week a source cannot serve fails the run
             source = load_source(mention_source.effective_kind())
@@ -116,6 +128,7 @@ def raw_mentions(
     mentions, quarantined = sum(w.mentions for w in loaded), sum(w.quarantined for w in loaded)
     context.log.info(f"{len(weeks)} week(s) from {source.name}: {mentions} mentions, {quarantined} quarantined")
     yield dg.MaterializeResult(asset_key="loaded_weeks")
+    yield dg.MaterializeResult(asset_key="quarantine", metadata={"quarantined": quarantined})
     yield dg.MaterializeResult(asset_key="raw_mentions")
 
 
@@ -138,7 +151,7 @@ def classified_mentions(
 ) -> dg.MaterializeResult:
     from assets.classification import classifier_version
 
-    weeks = _weeks(context)
+    weeks = partition_weeks(context)
     backend = classifier.effective_backend()
     total = 0
     attributed = 0

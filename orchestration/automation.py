@@ -140,7 +140,18 @@ def period_rankings_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResu
 
 # ---------------------------------------------------------------- readable runs
 STAGE_TAG = "akims/stage"
-WEEKLY_LOAD = {"landing_mentions", "raw_mentions", "loaded_weeks", "classified_mentions"}
+# the weekly assets (the quality scans of orchestration/quality.py run with them)
+WEEKLY_LOAD = {
+    "landing_mentions",
+    "raw_mentions",
+    "loaded_weeks",
+    "quarantine",
+    "classified_mentions",
+    "quality_expectations",
+    "quality_accounts",
+    "quality_roster_signals",
+    "quality_settings",
+}
 PUBLISHING = {
     "weekly_ranking": ("weekly ranking", week_label),
     "weekly_report": ("weekly report", week_label),

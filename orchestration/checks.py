@@ -1,8 +1,8 @@
-"""Asset checks of the data-quality gates (issue #5): Great Expectations suites on raw and
-classified mentions, and the official-like account / roster detectors. They run in the same
-Dagster run as the asset they check, store their results in the warehouse (`raw.quality_*`,
-read by the dbt mart `fct_data_quality`, which the ranking assets consult before publishing)
-and in the Dagster instance (visible in the UI)."""
+"""Asset checks of the data-quality gates (issue #5). They only read: the scans that write
+`raw.quality_*` are assets of the quality group (orchestration/quality.py), and each check runs
+after the scan it reads (`additional_deps`) in the same run, judging the run's weeks. The dbt
+mart `fct_data_quality` reads the same tables; the ranking assets consult it before publishing.
+Results show in the Dagster UI on the asset checked."""
 
 from collections import Counter
 from datetime import date, timedelta
@@ -15,17 +15,9 @@ from dagster._core.storage.tags import (
 )
 
 from assets.calendar import weeks_starting_in
-from assets.quality.expectations import ExpectationOutcome, run_suite, validated_weeks
-from assets.quality.scan import detect
-from assets.quality.settings import load_settings
-from assets.quality.store import (
-    quarantine_counts,
-    replace_expectations,
-    replace_table,
-    to_json,
-    write_settings,
-)
-from assets.warehouse import connect, now_utc
+from assets.quality.expectations import ExpectationOutcome
+from assets.quality.store import quarantine_counts, read_expectations, read_suspects, unknown_akim_names
+from assets.warehouse import connect
 from orchestration.resources import WarehouseResource
 
 
@@ -66,34 +58,13 @@ def _expectation_summary(outcomes: list[ExpectationOutcome]) -> str:
 def _expectations(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, asset: str
 ) -> dg.AssetCheckResult:
+    weeks = run_weeks(context)
     with connect(warehouse.duckdb_path()) as con:
-        weeks = validated_weeks(con, asset, run_weeks(context))
-        outcomes = run_suite(con, asset, weeks)
-        checked_at = now_utc()
-        replace_expectations(
-            con,
-            asset,
-            [
-                (
-                    asset,
-                    o.suite,
-                    o.expectation,
-                    o.column,
-                    o.success,
-                    o.unexpected_count,
-                    to_json(o.examples),
-                    checked_at,
-                    o.week_start,
-                    to_json(o.example_keys) if o.example_keys else None,
-                )
-                for o in outcomes
-            ],
-            weeks,
-        )
+        outcomes = read_expectations(con, asset, weeks)
         quarantined = quarantine_counts(con) if asset == "raw_mentions" else {}
     failed = [o for o in outcomes if not o.success]
     metadata: dict[str, dg.RawMetadataValue] = {
-        "weeks_validated": len(weeks),
+        "weeks_validated": len({o.week_start for o in outcomes}),
         "weeks_failed": dg.MetadataValue.json(sorted({str(o.week_start) for o in failed})),
         "expectations": len({(o.expectation, o.column) for o in outcomes}),
         "failed": len({(o.expectation, o.column) for o in failed}),
@@ -101,13 +72,22 @@ def _expectations(
     }
     if asset == "raw_mentions":
         metadata["quarantined_by_reason"] = dg.MetadataValue.json(quarantined)
-    return dg.AssetCheckResult(passed=not failed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
+    return dg.AssetCheckResult(
+        passed=bool(outcomes) and not failed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata
+    )
 
 
 def expectations_check(asset: str, description: str) -> dg.AssetChecksDefinition:
-    """The Great Expectations check of one asset: validates the run's weeks, stores the results."""
+    """The Great Expectations check of one asset: the outcome of the run's weeks as the
+    quality_expectations asset stored it (no outcome stored for them fails the check)."""
 
-    @dg.asset_check(asset=asset, name=f"{asset}_expectations", description=description, blocking=False)
+    @dg.asset_check(
+        asset=asset,
+        name=f"{asset}_expectations",
+        description=description,
+        blocking=False,
+        additional_deps=["quality_expectations"],
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         return _expectations(context, warehouse, asset)
 
@@ -116,13 +96,14 @@ def expectations_check(asset: str, description: str) -> dg.AssetChecksDefinition
 
 raw_mentions_expectations = expectations_check(
     "raw_mentions",
-    "Great Expectations suite on raw.mentions: columns, allowed platforms and labels, "
-    "non-negative counters, required fields present, (platform, id) unique. Quarantine counts per reason.",
+    "Great Expectations suite on raw.mentions (validated by the quality_expectations asset): columns, "
+    "allowed platforms and labels, non-negative counters, required fields present, (platform, id) unique. "
+    "Quarantine counts per reason.",
 )
 classified_mentions_expectations = expectations_check(
     "classified_mentions",
-    "Great Expectations suite on raw.classified_mentions: allowed tone, author type and origin "
-    "values, score in [-1, 1], (platform, id) unique.",
+    "Great Expectations suite on raw.classified_mentions (validated by the quality_expectations asset): "
+    "allowed tone, author type and origin values, score in [-1, 1], (platform, id) unique.",
 )
 
 
@@ -130,87 +111,31 @@ classified_mentions_expectations = expectations_check(
     asset="classified_mentions",
     name="official_like_accounts",
     description="Unregistered accounts that look official (name patterns, reposts of official posts, bursts "
-    "of near-identical praise) and akim names the roster does not know; stored for fct_data_quality, "
-    "which weighs their share of each tenure's weekly eligible mentions.",
+    "of near-identical praise) and akim names the roster does not know, as the quality_accounts scan "
+    "listed them; fct_data_quality weighs their share of each tenure's weekly eligible mentions.",
     blocking=False,
+    additional_deps=["quality_accounts", "quality_roster_signals"],
 )
 def official_like_accounts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    settings = load_settings()
     with connect(warehouse.duckdb_path()) as con:
-        write_settings(con, settings)
-        found = detect(con, run_weeks(context), settings)
-        suspects = found.suspects
-        detected_at = now_utc()
-        replace_table(
-            con,
-            "quality_accounts",
-            [
-                (a.platform, a.author_id, a.author_name, ",".join(a.signals), to_json(a.evidence), a.posts, detected_at)
-                for a in suspects
-            ],
-        )
-    by_signal = Counter(signal for a in suspects for signal in a.signals)
+        suspects = read_suspects(con)
+        names = unknown_akim_names(con)
+    by_signal = Counter(signal for _, _, signals, _ in suspects for signal in signals)
     return dg.AssetCheckResult(
-        passed=not suspects and not found.unknown_names,
+        passed=not suspects and not names,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "suspected_accounts": len(suspects),
             "by_signal": dg.MetadataValue.json(dict(by_signal)),
             "accounts": dg.MetadataValue.md(
-                "\n".join(f"- {a.platform}:{a.author_id} — {'; '.join(a.evidence)}" for a in suspects[:50]) or "_none_"
+                "\n".join(
+                    f"- {platform}:{author} — {'; '.join(evidence)}" for platform, author, _, evidence in suspects[:50]
+                )
+                or "_none_"
             ),
-            "unknown_akim_names": dg.MetadataValue.json(found.unknown_names),
-            "weeks_scanned": len(run_weeks(context) or []) or "all",
+            "unknown_akim_names": dg.MetadataValue.json(names),
         },
     )
 
 
 QUALITY_CHECKS = [raw_mentions_expectations, classified_mentions_expectations, official_like_accounts]
-
-
-def _table(key: str, writers: list[str], description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        key,
-        deps=writers,
-        group_name="quality",
-        kinds={"duckdb"},
-        owners=["team:data-desk"],
-        description=description,
-    )
-
-
-# The tables the checks above (and the loaders) write and the dbt mart fct_data_quality reads:
-# dbt sources, shown with who writes them. They are not materialised on their own: the checks
-# and assets named in each description write them in the same run as the asset they check.
-QUALITY_TABLES = [
-    _table(
-        "quality_expectations",
-        ["raw_mentions", "classified_mentions"],
-        "`raw.quality_expectations`: Great Expectations results per asset, expectation and validated week, "
-        "written by the checks raw_mentions_expectations and classified_mentions_expectations.",
-    ),
-    _table(
-        "quality_accounts",
-        ["classified_mentions"],
-        "`raw.quality_accounts`: unregistered accounts that look official, with signals and evidence, "
-        "written by the check official_like_accounts of classified_mentions.",
-    ),
-    _table(
-        "quality_roster_signals",
-        ["classified_mentions"],
-        "`raw.quality_roster_signals`: mentions naming 'аким … области' with a person the roster does not "
-        "know, per week, written by the check official_like_accounts of classified_mentions.",
-    ),
-    _table(
-        "quality_settings",
-        ["classified_mentions"],
-        "`raw.quality_settings`: the data-quality settings in force (assets/quality/settings.py), written by "
-        "the check official_like_accounts before it scans.",
-    ),
-    _table(
-        "quarantine",
-        ["landing_mentions", "raw_mentions"],
-        "`raw.quarantine`: rows set aside because they break the mention contract, with the reason; written "
-        "by raw_mentions (per week), landing_mentions and `akims ingest`.",
-    ),
-]

@@ -13,8 +13,8 @@ from assets.paths import DBT_PROJECT_DIR, akims_home
 TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST = TARGET_DIR / "manifest.json"
 
-# dbt source table -> the Python asset that writes it (the quality tables, written by asset
-# checks, are declared in orchestration/checks.py: QUALITY_TABLES)
+# dbt source table -> the Python asset that writes it; the other quality sources are assets of
+# their own names (orchestration/quality.py)
 SOURCE_ASSETS = {
     "mentions": "raw_mentions",
     "loaded_weeks": "loaded_weeks",

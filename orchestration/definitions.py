@@ -9,10 +9,11 @@ import dagster as dg
 
 from orchestration.assets import classified_mentions, raw_mentions
 from orchestration.automation import period_rankings_sensor, run_labels_sensor
-from orchestration.checks import QUALITY_CHECKS, QUALITY_TABLES
+from orchestration.checks import QUALITY_CHECKS
 from orchestration.dbt import akims_dbt_models
 from orchestration.jobs import PIPELINE_JOBS
 from orchestration.periods import half_year_weeks
+from orchestration.quality import QUALITY_SCANS
 from orchestration.rankings import half_year_ranking, weekly_ranking, year_ranking
 from orchestration.reports import REPORT_ASSETS
 from orchestration.resources import build_resources
@@ -24,6 +25,7 @@ ALL_ASSETS = [
     landing_mentions,
     raw_mentions,
     classified_mentions,
+    *QUALITY_SCANS,
     akims_dbt_models,
     weekly_ranking,
     half_year_ranking,
@@ -32,7 +34,7 @@ ALL_ASSETS = [
 ]
 
 defs = dg.Definitions(
-    assets=[*ALL_ASSETS, *QUALITY_TABLES],
+    assets=ALL_ASSETS,
     asset_checks=QUALITY_CHECKS,
     jobs=[weekly_job, inbox_job, *PIPELINE_JOBS],
     schedules=[weekly_schedule],

@@ -101,16 +101,25 @@ def _materialize(
     keys: Sequence[str] | None,
     stage: str,
     dagster_instance: dg.DagsterInstance,
+    source: str | None = None,
 ) -> None:
     """Run one of the code location's jobs in-process, over a range of partitions when given.
 
     `job_name` may also be an asset selection (for benchmarks and ad-hoc stages): it then runs
-    as an unnamed asset job.
+    as an unnamed asset job. `source` names the mention source plug-in for this run (the
+    `mention_source` resource's config; None: AKIMS_SOURCE or auto).
     """
     from orchestration.checks import QUALITY_CHECKS
     from orchestration.definitions import ALL_ASSETS, defs
-    from orchestration.resources import build_resources
+    from orchestration.resources import MentionSourceResource, build_resources
 
+    run_config: dict = dict(QUIET)
+    resources = build_resources()
+    if source:
+        resources["mention_source"] = MentionSourceResource(kind=source)
+        # only a job that loads mentions has the resource (config for an absent one is an error)
+        if isinstance(job_name, str) and "mention_source" in defs.resolve_job_def(job_name).required_resource_keys:
+            run_config["resources"] = {"mention_source": {"config": {"kind": source}}}
     tags = {LAUNCHED_BY_TAG: "akims-cli", PID_TAG: str(os.getpid())}
     if keys:
         tags |= {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
@@ -120,13 +129,13 @@ def _materialize(
     with (log_dir / "pipeline.log").open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         if isinstance(job_name, str):
             result = defs.resolve_job_def(job_name).execute_in_process(
-                instance=dagster_instance, tags=tags, run_config=QUIET, raise_on_error=False
+                instance=dagster_instance, tags=tags, run_config=run_config, raise_on_error=False
             )
         else:
             result = dg.materialize(
                 [*ALL_ASSETS, *QUALITY_CHECKS],
                 selection=job_name,
-                resources=build_resources(),
+                resources=resources,
                 instance=dagster_instance,
                 tags=tags,
                 run_config=QUIET,
@@ -162,8 +171,10 @@ def check_settings() -> Settings:
     return Settings.from_env()
 
 
-def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, list[str]]:
-    """Materialise every week overlapping [first, last], then the half-years and years inside it."""
+def run_range(first: date, last: date, *, progress: bool = False, source: str | None = None) -> dict[str, list[str]]:
+    """Materialise every week overlapping [first, last], then the half-years and years inside it.
+    `source`: the mention source plug-in of this run (`demo` for `akims demo`; None: AKIMS_SOURCE
+    or the landing area), handed to the run as resource config, not through the environment."""
     settings = check_settings()
     # The run's steps, dbt and the classifier workers run in child processes, which read the
     # settings from the environment they inherit: the resolved values are written back there.
@@ -200,7 +211,7 @@ def run_range(first: date, last: date, *, progress: bool = False) -> dict[str, l
         started = time.monotonic()
         _say(f"[{number}/{len(stages)}] {stage}", progress)
         try:
-            _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance)
+            _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance, source=source)
         except PipelineError as exc:
             if not job_name.startswith("publish_"):
                 raise

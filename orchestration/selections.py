@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-# load the weeks already landed, and classify them
-LOAD_AND_CLASSIFY = dg.AssetSelection.assets("raw_mentions", "loaded_weeks", "classified_mentions")
+# the data-quality scans of a run's weeks (orchestration/quality.py), which the checks read
+QUALITY_SCANS = dg.AssetSelection.groups("quality")
+# load the weeks already landed, classify them and scan them
+LOAD_AND_CLASSIFY = (
+    dg.AssetSelection.assets("raw_mentions", "loaded_weeks", "quarantine", "classified_mentions") | QUALITY_SCANS
+)
 # land the inbox and the live sources first, then load and classify
 LAND_LOAD_AND_CLASSIFY = dg.AssetSelection.assets("landing_mentions") | LOAD_AND_CLASSIFY
 # dbt build: seeds, staging, intermediate, marts and their tests

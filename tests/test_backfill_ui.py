@@ -89,7 +89,7 @@ def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
 
 def with_upstream(nodes: list[dict], target: str) -> list[list[str]]:
     """What the UI's `+target` selection materialises: the target and every materialisable
-    ancestor (the quality tables the checks write are not materialisable)."""
+    ancestor."""
     parents = {"/".join(n["assetKey"]["path"]): ["/".join(d["path"]) for d in n["dependencyKeys"]] for n in nodes}
     materializable = {"/".join(n["assetKey"]["path"]) for n in nodes if n["isMaterializable"]}
     seen: set[str] = set()

@@ -38,6 +38,21 @@ def test_lineage_connects_python_assets_and_dbt_models() -> None:
         assert "fct_akim_ranking" in parents[ranking]
 
 
+def test_the_quality_tables_fct_data_quality_reads_are_materialised_assets() -> None:
+    """The quality scans write raw.quality_* as weekly assets (issue #15), not checks behind
+    Dagster's back: every dbt source of fct_data_quality is a materialisable, weekly-partitioned
+    asset, and the checks that judge them run after them."""
+    graph = defs.resolve_asset_graph()
+    sources = {"quality_expectations", "quality_accounts", "quality_roster_signals", "quality_settings", "quarantine"}
+    parents = {p.to_user_string() for p in graph.get(dg.AssetKey("fct_data_quality")).parent_keys}
+    assert sources <= parents
+    for key in sources:
+        node = graph.get(dg.AssetKey(key))
+        assert node.is_materializable and node.partitions_def == weekly_partitions, key
+    checks = {c.name: c for c in defs.resolve_asset_graph().asset_check_keys}
+    assert {"raw_mentions_expectations", "classified_mentions_expectations", "official_like_accounts"} <= set(checks)
+
+
 def test_weeks_start_on_monday_in_almaty() -> None:
     keys = weekly_partitions.get_partition_keys(current_time=datetime(2019, 7, 2))
     assert "2018-12-31" in keys  # ISO 2019-W01 starts on Monday 31 December 2018

@@ -7,6 +7,7 @@ A small pre-labelled fixture over two ISO weeks of March 2019, three tenures giv
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -176,6 +177,9 @@ def test_demo_half_year_keeps_leavers_and_lists_june_newcomers(
     """2019-H1 on the demo: the June 2019 newcomers are too short to rank; Kusherbaev, who left
     Kyzylorda on 18 June, keeps his place with the days he served."""
     assert main(["demo", "--size", "6000"]) == 0
+    # the demo source reached the run as resource config, not through the environment: a later
+    # `akims run` in this process does not silently take the demo (issue #15)
+    assert "AKIMS_SOURCE" not in os.environ
     capsys.readouterr()
     assert main(["summary", "--period", "2019-H1"]) == 0
     summary = capsys.readouterr().out

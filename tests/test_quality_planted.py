@@ -33,12 +33,13 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from assets.paths import DBT_PROJECT_DIR
 from assets.settings import MEMORY_LIMIT_ENV, Settings
-from orchestration.assets import raw_mentions
+from orchestration.assets import classified_mentions, raw_mentions
 from orchestration.checks import raw_mentions_expectations
 from orchestration.cli import main
 from orchestration.dbt import TARGET_DIR
 from orchestration.definitions import defs
 from orchestration.pipeline import instance
+from orchestration.quality import quality_expectations
 from orchestration.resources import build_resources, dbt_executable
 from tests.conftest import write_csv, write_jsonl
 
@@ -173,11 +174,12 @@ def _tamper(home: Path) -> None:
 
 
 def _validate_weeks(first: str, last: str) -> bool:
-    """The real Great Expectations asset check of raw_mentions over the weeks first..last (one
-    Dagster run of the check alone, as a backfill launches it); its verdict."""
+    """The real Great Expectations validation of raw mentions over the weeks first..last (one
+    Dagster run of the quality_expectations asset and the check reading it, as a backfill
+    launches them); the check's verdict."""
     result = dg.materialize(
-        [raw_mentions, raw_mentions_expectations],
-        selection=dg.AssetSelection.checks(raw_mentions_expectations),
+        [raw_mentions, classified_mentions, quality_expectations, raw_mentions_expectations],
+        selection=dg.AssetSelection.assets(quality_expectations) | dg.AssetSelection.checks(raw_mentions_expectations),
         resources=build_resources(),
         tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
         raise_on_error=False,

@@ -70,3 +70,22 @@ def test_dbt_connection_falls_back_to_the_same_memory_limit() -> None:
     """profiles.yml's fallback (dbt run by hand, without `akims`) is the one default."""
     profiles = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     assert f"env_var('AKIMS_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profiles
+
+
+def test_fct_data_quality_falls_back_to_the_same_quality_settings() -> None:
+    """fct_data_quality reads the thresholds the quality_settings asset writes from
+    assets/quality/settings.py; its fallbacks (a warehouse built by dbt alone) must be the same
+    defaults, setting by setting. A threshold read in SQL that the Python settings lack fails too."""
+    import re
+
+    from assets.quality.settings import QualitySettings
+
+    sql = (DBT_PROJECT_DIR / "models" / "marts" / "fct_data_quality.sql").read_text(encoding="utf-8")
+    fallbacks = re.findall(r"when setting = '(\w+)' then cast\(value as (?:double|integer)\) end\), ([0-9.]+)\)", sql)
+    assert len(fallbacks) >= 6
+    defaults = QualitySettings()
+    for name, fallback in fallbacks:
+        assert hasattr(defaults, name), f"fct_data_quality reads {name}, which QualitySettings lacks"
+        assert float(fallback) == float(getattr(defaults, name)), name
+    # the boolean one: leakage blocks only when the setting says 'true' (default False)
+    assert "setting = 'leakage_blocks' and value = 'true'" in sql and defaults.leakage_blocks is False

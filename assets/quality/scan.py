@@ -40,6 +40,7 @@ from assets.quality.detect import (
     roster_signals,
 )
 from assets.quality.settings import QualitySettings
+from assets.quality.store import unknown_akim_names
 from assets.records import monday_of
 
 BURSTS_DDL = """
@@ -203,7 +204,5 @@ def detect(con: duckdb.DuckDBPyConnection, weeks: Sequence[date] | None, setting
         con.execute("drop table scan_weeks")
         official = registry(con)
         suspects = judge_accounts(account_facts(con, official), official, stored_bursts(con), settings)
-        names = [
-            n for (n,) in con.execute("select distinct name from raw.quality_roster_signals order by 1").fetchall()
-        ]
+        names = unknown_akim_names(con)
     return Detection(suspects, signals, names)

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from assets.duckdb_tx import transaction
+from assets.quality.expectations import ExpectationOutcome
 from assets.quality.settings import QualitySettings
 
 QUALITY_DDL = """
@@ -137,6 +138,42 @@ def replace_expectations(
                 f"values ({', '.join('?' for _ in EXPECTATION_COLUMNS)})",
                 rows,
             )
+
+
+def read_expectations(
+    con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None
+) -> list[ExpectationOutcome]:
+    """The stored outcomes of the asset's suite for these weeks (None: every stored week)."""
+    ensure_quality_tables(con)
+    rows = con.execute(
+        "select suite, expectation, column_name, success, unexpected_count, examples, week_start, example_keys "
+        "from raw.quality_expectations where asset = ? and (? or list_contains(?, week_start)) "
+        "order by week_start, expectation, column_name",
+        [asset, weeks is None, list(weeks or [])],
+    ).fetchall()
+    return [
+        ExpectationOutcome(
+            suite, expectation, column, success, count, json.loads(examples or "[]"), week, json.loads(keys or "[]")
+        )
+        for suite, expectation, column, success, count, examples, week, keys in rows
+    ]
+
+
+def read_suspects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str], list[str]]]:
+    """The accounts the last scan listed: (platform, author_id, signals, evidence)."""
+    ensure_quality_tables(con)
+    rows = con.execute(
+        "select platform, author_id, signals, evidence from raw.quality_accounts order by platform, author_id"
+    ).fetchall()
+    return [
+        (platform, author, signals.split(","), json.loads(evidence)) for platform, author, signals, evidence in rows
+    ]
+
+
+def unknown_akim_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of roster signals over the whole history (people called akim the roster lacks)."""
+    ensure_quality_tables(con)
+    return [n for (n,) in con.execute("select distinct name from raw.quality_roster_signals order by 1").fetchall()]
 
 
 def to_json(value: Any) -> str:
