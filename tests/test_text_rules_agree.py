@@ -10,7 +10,7 @@ letters: case folding is where lower() and the contract part).
 
 from __future__ import annotations
 
-import os
+from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -76,30 +76,17 @@ def pipeline_sql(tmp_path_factory: pytest.TempPathFactory) -> str:
     from dbt.cli.main import dbtRunner
 
     home = tmp_path_factory.mktemp("normalise_home")
-    previous = os.environ.get("AKIMS_HOME")
-    os.environ["AKIMS_HOME"] = str(home)
-    try:
-        result = dbtRunner().invoke(
-            [
-                "compile",
-                "--inline",
-                PIPELINE,
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-                "--target-path",
-                str(home / "dbt_target"),
-                "--log-path",
-                str(home / "dbt_logs"),
-                "--quiet",
-            ]
-        )
-    finally:
-        if previous is None:
-            os.environ.pop("AKIMS_HOME", None)
-        else:
-            os.environ["AKIMS_HOME"] = previous
+    places = {"project-dir": DBT_DIR, "profiles-dir": DBT_DIR, "target-path": home / "t", "log-path": home / "l"}
+    args = [
+        "compile",
+        "--quiet",
+        "--inline",
+        PIPELINE,
+        *chain.from_iterable((f"--{k}", str(v)) for k, v in places.items()),
+    ]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AKIMS_HOME", str(home))  # profiles.yml puts the database there
+        result = dbtRunner().invoke(args)
     assert result.success, f"dbt compile failed: {result.exception}"
     return result.result.results[0].node.compiled_code
 

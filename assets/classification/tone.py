@@ -23,27 +23,19 @@ from assets.classification.text import fold, tokens
 
 # ---- lexicon: the word lists live in lexicon/*.tsv (one file per list, read once here) --------
 # Stems match a word's beginning; EXACT entries match whole words only.
-POS_STEMS = lexicon.weights("pos_stems")
-NEG_STEMS = lexicon.weights("neg_stems")
-EXACT = lexicon.weights("exact")
-EMOJI = lexicon.weights("emoji")
-NEGATORS = frozenset(lexicon.words("negators"))
-POST_NEGATORS = frozenset(lexicon.words("post_negators"))
-INTENSIFIERS = frozenset(lexicon.words("intensifiers"))
-CONTRAST = frozenset(lexicon.words("contrast"))
-SARCASM_WORDS = frozenset(lexicon.words("sarcasm_words"))
-SARCASM_EMOJI = frozenset(lexicon.words("sarcasm_emoji"))
-QUESTION_WORDS = frozenset(lexicon.words("question_words"))
-ACTION_STEMS = lexicon.words("action_stems")
-PRAISE_STEMS = lexicon.words("praise_stems")
-THANKS_STEMS = lexicon.words("thanks_stems")
-NOT_NEG_VERBS = lexicon.words("not_neg_verbs")
-POS_VERB_STEMS = lexicon.words("pos_verb_stems")
-PROMISE_STEMS = lexicon.words("promise_stems")
-AGAIN_WORDS = frozenset(lexicon.words("again_words"))
-WAS_WORDS = frozenset(lexicon.words("was_words"))
-WHY_WORDS = frozenset(lexicon.words("why_words"))
-NEUTRAL_Q_WORDS = frozenset(lexicon.words("neutral_question_words"))
+POS_STEMS, NEG_STEMS, EXACT, EMOJI = (lexicon.weights(n) for n in ("pos_stems", "neg_stems", "exact", "emoji"))
+# whole words
+NEGATORS, POST_NEGATORS, INTENSIFIERS, CONTRAST = lexicon.word_sets(
+    "negators", "post_negators", "intensifiers", "contrast"
+)
+SARCASM_WORDS, SARCASM_EMOJI, QUESTION_WORDS = lexicon.word_sets("sarcasm_words", "sarcasm_emoji", "question_words")
+AGAIN_WORDS, WAS_WORDS, WHY_WORDS = lexicon.word_sets("again_words", "was_words", "why_words")
+(NEUTRAL_Q_WORDS,) = lexicon.word_sets("neutral_question_words")
+# stems and endings (matched with startswith / endswith)
+ACTION_STEMS, PRAISE_STEMS, THANKS_STEMS = (lexicon.words(n) for n in ("action_stems", "praise_stems", "thanks_stems"))
+NOT_NEG_VERBS, POS_VERB_STEMS, PROMISE_STEMS = (
+    lexicon.words(n) for n in ("not_neg_verbs", "pos_verb_stems", "promise_stems")
+)
 ACTION_PREFIXES = tuple(a.split()[0] for a in ACTION_STEMS)
 # a Kazakh negative verb form (the morphology, not a word list)
 NEG_VERB_RE = re.compile(

@@ -85,6 +85,11 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(entry for (entry,) in _rows(name, 1))
 
 
+def word_sets(*names: str) -> tuple[frozenset[str], ...]:
+    """Each named plain list as a set (for whole-word look-ups)."""
+    return tuple(frozenset(words(name)) for name in names)
+
+
 def sizes() -> dict[str, int]:
     """Number of entries of every shipped list (reads them all)."""
     return {name: len(weights(name) if weighted else words(name)) for name, weighted in LISTS.items()}
