@@ -147,7 +147,7 @@ def eval_labelled_texts(
 
 def eval_speed(path: Path, reference: Reference, backend: str, report: BackendReport, repeat: int = 20) -> None:
     """Mentions per CPU second of a fresh classifier (first pass) on the gold posts repeated."""
-    from assets.classification import _classifier_for
+    from assets.classification.classifier import _classifier_for
 
     mentions, _ = load_gold(path)
     batch = [

@@ -12,10 +12,8 @@ import unicodedata
 from functools import lru_cache
 
 URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-SPACE_RE = re.compile(r"\s+")
 # Words (with an optional leading # or @, inner hyphens/apostrophes), emoticon runs, single symbols.
 TOKEN_RE = re.compile(r"[#@]?\w+(?:[-'’]\w+)*|[)(]{2,}|[!?]+|[^\w\s]")
-SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…\n]*")
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
