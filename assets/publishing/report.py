@@ -8,17 +8,21 @@ SVG, no external resource) and its Markdown twin. `write_report` writes
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from assets.paths import SEEDS_DIR
 from assets.publishing.rankings import INDICATORS, format_value, published_periods
 from assets.publishing.summary import EXCLUSION_RULES
 
 FORMATS = ("html", "md")
+NOT_RANKED_REASONS_SEED = SEEDS_DIR / "not_ranked_reasons.csv"
 PERIOD_COLUMN = {"week": "week", "half_year": "half_year", "year": "year"}
 INDICATOR_RU = {
     "mentions": "упоминания",
@@ -200,7 +204,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
     if kind == "week":
         window_start, window_end = start - timedelta(days=7 * (BUMP_WEEKS_FOR_A_WEEK - 1)), start
         week_filter = "p.period_start between ? and ?"
-    else:  # a week belongs to the half-year and year containing its Thursday
+    else:  # a week belongs to the half-year and year containing its Thursday: the rule of
+        # fct_weekly_first_places (tests/test_report.py proves the two agree)
         window_start, window_end = start, end
         week_filter = "p.period_start + interval 3 day between ? and ?"
     weekly = _rows(
@@ -308,17 +313,33 @@ def tone_ru(value: Any) -> str:
     return f"{float(value):+.3f}".replace(".", ",")
 
 
+@dataclass(frozen=True)
+class ReasonWording:
+    """One row of the seed not_ranked_reasons: a reason code with its English wording (the marts'
+    not_ranked_reason, `{weekly_min_days}` filled in) and its Russian one (a format string)."""
+
+    code: str
+    text_en: str
+    text_ru: str
+
+
+@cache
+def not_ranked_reasons(path: Path = NOT_RANKED_REASONS_SEED) -> tuple[ReasonWording, ...]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(ReasonWording(r["reason_code"], r["text_en"], r["text_ru"]) for r in csv.DictReader(handle))
+
+
 def reason_ru(reason: str | None, settings: dict[str, Any], period_days: int) -> str:
-    """A not-ranked reason of the mart, in Russian (the rule, not the person's numbers)."""
-    if reason == "tenure too short":
-        share = float(settings.get("min_tenure_share", 0.5))
-        return f"срок в должности — не больше {share:.0%} дней периода ({period_days})"
-    if reason and reason.startswith("covers fewer than"):
-        return f"в должности меньше {settings.get('weekly_min_days', 4)} дней недели"
-    if reason == "succeeded within the year":
-        return "сменён в течение года: годовой рейтинг региона идёт под именем преемника"
-    if reason == "starts after the last date with data":
-        return "срок начинается после последней даты с данными"
+    """A not-ranked reason of the mart in Russian: the seed row whose English wording the mart
+    wrote, its Russian wording with the rule's numbers (not the person's) filled in."""
+    values = {
+        "weekly_min_days": settings.get("weekly_min_days", 4),
+        "min_tenure_share": float(settings.get("min_tenure_share", 0.5)),
+        "period_days": period_days,
+    }
+    for wording in not_ranked_reasons():
+        if wording.text_en.format(**values) == reason:
+            return wording.text_ru.format(**values)
     return reason or "причина не указана"
 
 
