@@ -7,6 +7,7 @@ the HTML must load nothing from the network, and the exports must read back as t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -16,15 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.publishing.report import (
-    load_report_data,
-    not_ranked_reasons,
-    plural_ru,
-    podium_text,
-    previous_label,
-    reason_ru,
-    summarise_quality,
-)
+from assets.publishing.rendering import render_html, render_markdown
+from assets.publishing.report_data import load_report_data, previous_label, summarise_quality
+from assets.publishing.wording import not_ranked_reasons, plural_ru, podium_text, reason_ru
 from orchestration.cli import main
 
 PERIOD = "2019-H1"
@@ -304,3 +299,24 @@ def test_not_ranked_reasons_come_from_one_seed(home: Path) -> None:
     for wording in seed.values():
         assert reason_ru(wording.text_en.format(**values), settings, 181) == wording.text_ru.format(**values)
     assert reason_ru(None, settings, 181) == "причина не указана"
+
+
+def test_templates_escape_what_they_lay_out(home: Path) -> None:
+    """The Jinja2 templates escape HTML text and Markdown cell bars, and word the branches the demo
+    does not reach (a period loaded in part, blocking findings, nobody ranked)."""
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        data = load_report_data(con, PERIOD)
+    finally:
+        con.close()
+    finding = {"check": "a|b", "outcome": "fail", "findings": 5, "blocking": True, "details": ["x<y", "p|q"]}
+    data = dataclasses.replace(data, is_complete=False, quality=[finding])
+    html, md = render_html(data, {}), render_markdown(data)
+    assert '<p class="warn">Период загружен не полностью' in html and "> Период загружен не полностью" in md
+    assert "<li>x&lt;y</li><li>p|q</li><li>… ещё 3</li>" in html
+    assert '<span class="fail">ошибка (блокирующая)</span>, находок: 5' in html
+    assert "- **a|b**: ошибка (блокирующая), находок: 5\n  - x<y\n  - p|q\n" in md
+    nobody = dataclasses.replace(data, ranking=[], quality=None)
+    assert "в рейтинге нет ни одного акима" in render_markdown(nobody)
+    assert "| место | аким | регион |" in render_markdown(nobody)
+    assert "Проверки качества данных в этом хранилище не выполнялись." in render_html(nobody, {})
