@@ -7,6 +7,7 @@ the HTML must load nothing from the network, and the exports must read back as t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.publishing.report import load_report_data, plural_ru, podium_text, previous_label, summarise_quality
+from assets.publishing.rendering import render_html, render_markdown
+from assets.publishing.report_data import load_report_data, previous_label, summarise_quality
+from assets.publishing.wording import not_ranked_reasons, plural_ru, podium_text, reason_ru
 from orchestration.cli import main
 
 PERIOD = "2019-H1"
@@ -250,3 +253,70 @@ def test_pure_helpers() -> None:
         ("b", "fail", 2, True),
         ("a", "pass", 0, False),
     ]
+
+
+def test_weeks_drawn_follow_the_thursday_rule_of_the_mart(home: Path) -> None:
+    """The report picks a half-year's weeks by their Thursday; fct_weekly_first_places counts first
+    places by the same rule (methodology.md): the winners of the weeks drawn are the mart's. 2019-W01
+    starts on 31 December 2018 and belongs to 2019-H1 by its Thursday."""
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        data = load_report_data(con, PERIOD)
+    finally:
+        con.close()
+    assert data.weeks[0] == "2019-W01"
+    won: dict[str, int] = {}
+    for person, series in data.weekly_ranks.items():
+        weeks = sum(1 for rank in series.values() if rank == 1)
+        if weeks:
+            won[person] = weeks
+    assert won == {r["person_id"]: r["weeks_won"] for r in data.first_places}
+    assert sum(won.values()) == len(data.weeks)
+
+
+def test_not_ranked_reasons_come_from_one_seed(home: Path) -> None:
+    """int_tenure_periods writes a code and the seed's English wording; the report finds the
+    Russian wording of that code in the same seed (no English sentence parsed)."""
+    settings = {"weekly_min_days": "4", "min_tenure_share": "0.5"}
+    values = {"weekly_min_days": "4", "min_tenure_share": 0.5, "period_days": 181}
+    seed = {w.code: w for w in not_ranked_reasons()}
+    assert set(seed) == {"short_week", "short_tenure", "after_last_data", "succeeded"}
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        built = con.execute(
+            "select distinct not_ranked_reason_code, not_ranked_reason from intermediate.int_tenure_periods"
+            " where not is_ranked"
+        ).fetchall()
+        in_mart = {
+            r for (r,) in con.execute("select distinct not_ranked_reason from marts.fct_akim_ranking").fetchall()
+        }
+    finally:
+        con.close()
+    assert built and all(seed[code].text_en.format(**values) == text for code, text in built)
+    assert {text for _, text in built} == in_mart - {None}
+    assert reason_ru("tenure too short", settings, 181) == "срок в должности — не больше 50% дней периода (181)"
+    assert reason_ru("covers fewer than 4 days of the week", settings, 7) == "в должности меньше 4 дней недели"
+    for wording in seed.values():
+        assert reason_ru(wording.text_en.format(**values), settings, 181) == wording.text_ru.format(**values)
+    assert reason_ru(None, settings, 181) == "причина не указана"
+
+
+def test_templates_escape_what_they_lay_out(home: Path) -> None:
+    """The Jinja2 templates escape HTML text and Markdown cell bars, and word the branches the demo
+    does not reach (a period loaded in part, blocking findings, nobody ranked)."""
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        data = load_report_data(con, PERIOD)
+    finally:
+        con.close()
+    finding = {"check": "a|b", "outcome": "fail", "findings": 5, "blocking": True, "details": ["x<y", "p|q"]}
+    data = dataclasses.replace(data, is_complete=False, quality=[finding])
+    html, md = render_html(data, {}), render_markdown(data)
+    assert '<p class="warn">Период загружен не полностью' in html and "> Период загружен не полностью" in md
+    assert "<li>x&lt;y</li><li>p|q</li><li>… ещё 3</li>" in html
+    assert '<span class="fail">ошибка (блокирующая)</span>, находок: 5' in html
+    assert "- **a|b**: ошибка (блокирующая), находок: 5\n  - x<y\n  - p|q\n" in md
+    nobody = dataclasses.replace(data, ranking=[], quality=None)
+    assert "в рейтинге нет ни одного акима" in render_markdown(nobody)
+    assert "| место | аким | регион |" in render_markdown(nobody)
+    assert "Проверки качества данных в этом хранилище не выполнялись." in render_html(nobody, {})

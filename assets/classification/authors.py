@@ -97,6 +97,15 @@ class AuthorType:
     akim: str | None = None  # person_id when the account is the akim's own
 
 
+def account_key(platform: str, author_id: str) -> tuple[str, str]:
+    """The registry's matching key: platform and id compared case-insensitively (handles on
+    Telegram, Instagram, X and VK screen names are case-insensitive; numeric ids have no case).
+    Surrounding spaces are stripped where ids are loaded (assets/records.py, assets/reference.py),
+    and a leading '@' is part of the id. The SQL side compares the same way, `lower(...)` on
+    both ids: int_mention_eligibility's registry join and the staging kept-author decision."""
+    return platform.lower(), author_id.lower()
+
+
 def _id_parts(author_id: str) -> list[str]:
     return [p for p in ID_SPLIT_RE.split(author_id.lower()) if p]
 
@@ -115,7 +124,7 @@ class _NameFacts:
 class AuthorClassifier:
     def __init__(self, reference: Reference, matcher: AkimMatcher) -> None:
         self.matcher = matcher
-        self.registry = {(a.platform.lower(), a.author_id.lower()): a for a in reference.official_accounts}
+        self.registry = {account_key(a.platform, a.author_id): a for a in reference.official_accounts}
         self._cache: dict[tuple[str, str, str], AuthorType] = {}
         self._names: dict[str, _NameFacts] = {}
 
@@ -142,7 +151,7 @@ class AuthorClassifier:
         return hit
 
     def _classify(self, platform: str, author_id: str, name: str) -> AuthorType:
-        account = self.registry.get((platform.lower(), author_id.lower()))
+        account = self.registry.get(account_key(platform, author_id))
         if account is not None:
             return AuthorType("official", f"registry {account.kind} {account.region_code}".strip())
         facts = self._name_facts(name)

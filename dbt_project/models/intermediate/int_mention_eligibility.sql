@@ -31,9 +31,15 @@ with all_mentions as (
 
 ),
 
+-- the registry's matching key, the rule of assets/classification/authors.py account_key: ids
+-- compared case-insensitively (Telegram/Instagram/X handles and VK screen names have no case;
+-- numeric ids none either), spaces already stripped where ids are loaded, '@' part of the id
 accounts as (
 
-    select distinct platform, author_id from {{ ref('stg_reference__official_accounts') }}
+    select distinct
+        lower(platform)  as platform,
+        lower(author_id) as account_key
+    from {{ ref('stg_reference__official_accounts') }}
 
 ),
 
@@ -99,11 +105,11 @@ authored as (
 
     select
         mentions.*,
-        (accounts.author_id is not null or coalesce(mentions.author_type, '') = 'official') as is_official_author
+        (accounts.account_key is not null or coalesce(mentions.author_type, '') = 'official') as is_official_author
     from mentions
     left join accounts
-        on accounts.platform = mentions.platform
-        and accounts.author_id = mentions.author_id
+        on accounts.platform = lower(mentions.platform)
+        and accounts.account_key = lower(mentions.author_id)
 
 ),
 

@@ -84,6 +84,31 @@ decided as (
 
 ),
 
+-- why a tenure is not ranked: a code here, its English and Russian wording in the seed
+coded as (
+
+    select
+        decided.*,
+        case
+            when is_ranked then null
+            when period_kind = 'week' then 'short_week'
+            when period_kind = 'half_year' then 'short_tenure'
+            when overlap_start > reference_date then 'after_last_data'
+            else 'succeeded'
+        end as not_ranked_reason_code
+    from decided
+
+),
+
+reasons as (
+
+    select
+        reason_code,
+        replace(text_en, '{weekly_min_days}', '{{ var("weekly_min_days") }}') as text_en
+    from {{ ref('not_ranked_reasons') }}
+
+),
+
 final as (
 
     select
@@ -102,16 +127,8 @@ final as (
         overlap_end,
         overlap_days,
         is_ranked,
-        case
-            when is_ranked then null
-            when period_kind = 'week'
-                then 'covers fewer than {{ var("weekly_min_days") }} days of the week'
-            when period_kind = 'half_year'
-                then 'tenure too short'
-            when overlap_start > reference_date
-                then 'starts after the last date with data'
-            else 'succeeded within the year'
-        end as not_ranked_reason,
+        not_ranked_reason_code,
+        reasons.text_en as not_ranked_reason,
         case
             when period_kind = 'year' and is_ranked then 'region'
             else 'tenure'
@@ -124,7 +141,9 @@ final as (
             when period_kind = 'year' and is_ranked then period_end
             else overlap_end
         end as scope_end
-    from decided
+    from coded
+    left join reasons
+        on reasons.reason_code = coded.not_ranked_reason_code
 
 )
 

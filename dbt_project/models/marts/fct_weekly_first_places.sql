@@ -1,5 +1,6 @@
 {#- For half-years and years: how many weekly first places each akim took. A week belongs to
-    the half-year and year containing its Thursday (as ISO weeks do). -#}
+    the half-year and year containing its Thursday (as ISO weeks do); the report picks the weeks
+    it draws for a half-year or year by the same rule (tests/test_report.py proves they agree). -#}
 with ranking as (
 
     select * from {{ ref('fct_akim_ranking') }}
