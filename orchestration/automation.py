@@ -121,8 +121,10 @@ def period_rankings_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResu
         return dg.SkipReason("a run is in progress: waiting for it to finish")
     if instance.get_backfills(filters=BulkActionsFilter(statuses=[BulkActionStatus.REQUESTED]), limit=1):
         return dg.SkipReason("a backfill is in progress: it publishes its own periods")
-    marts = instance.get_latest_materialization_event(dg.AssetKey("fct_akim_ranking"))
-    marts_id = marts.storage_id if marts else None
+    # the event record carries the storage id (an EventLogEntry does not: the sensor crashed on
+    # every idle tick once dbt had run)
+    marts = instance.fetch_materializations(dg.AssetKey("fct_akim_ranking"), limit=1).records
+    marts_id = marts[0].storage_id if marts else None
     week_ids = _latest_ids(instance, "loaded_weeks")
     requests = []
     for kind in KINDS:

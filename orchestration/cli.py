@@ -487,11 +487,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from assets.paths import akims_home
     from assets.publishing.exports import EXPORT_FORMATS, ExportError, export_period
+    from orchestration.partitions import parse_period
 
     label = _period_label(args.period)
+    _, first, last = parse_period(label)
     formats = EXPORT_FORMATS if args.format == "both" else (args.format,)
     try:
         with _reading() as con:
+            # a period the gate refuses is not exported either (it exported the withdrawn ranking)
+            _refuse_if_blocked(con, label, f"akims run --from {first} --to {last}")
             manifest = export_period(con, label, akims_home() / "exports", formats)
     except (FileNotFoundError, ExportError) as exc:
         raise UsageError(str(exc)) from exc

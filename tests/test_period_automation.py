@@ -78,3 +78,17 @@ def test_runs_launched_from_the_ui_get_a_readable_stage() -> None:
         run_label({"half_year_ranking", "half_year_report"}, "2019-07-01", "2019-07-01")
         == "half-year ranking 2019-H2 + half-year report 2019-H2"
     )
+
+
+def test_the_sensor_reads_the_marts_materialisation_without_crashing(akims_home: Path) -> None:
+    """Once dbt has built the marts, an idle tick must judge the periods, not crash: it read
+    `storage_id` off an EventLogEntry (found walking the UI: a Failure tick every minute)."""
+    from orchestration.definitions import defs
+    from orchestration.pipeline import instance
+
+    dagster_instance = instance()
+    dagster_instance.report_runless_asset_event(dg.AssetMaterialization("fct_akim_ranking"))
+    with dg.build_sensor_context(instance=dagster_instance, definitions=defs) as context:
+        result = period_rankings_sensor(context)
+    assert isinstance(result, dg.SkipReason)
+    assert "no half-year or year" in (result.skip_message or "")

@@ -338,9 +338,12 @@ def _assert_blocks(
     assert f"publication blocked by: {check}\n" in out
     assert f"{period} blocked by {check}" in tampered.gate
     assert period not in tampered.published
-    code, out, err = _cli(tampered.home, ["rank", "--period", period], monkeypatch, capsys)
-    assert (code, out) == (2, "")
-    assert err == f"akims: {period}: not published: {check}: {detail}; see `akims quality --period {period}`\n"
+    refused = f"akims: {period}: not published: {check}: {detail}; see `akims quality --period {period}`\n"
+    # `akims export` refuses it the same way (it wrote the withdrawn ranking's CSV)
+    for command in ("rank", "export"):
+        code, out, err = _cli(tampered.home, [command, "--period", period], monkeypatch, capsys)
+        assert (code, out, err) == (2, "", refused), command
+    assert not (tampered.home / "exports" / period).exists()
 
 
 def test_expectations_fail_on_a_row_breaking_the_contract(

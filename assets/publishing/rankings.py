@@ -38,10 +38,6 @@ create table if not exists publish.periods (
 """
 
 
-class NotPublishedError(LookupError):
-    """The period has no published ranking in this warehouse."""
-
-
 def _settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     rows = con.execute("select setting, value from marts.dim_settings order by setting").fetchall()
     return {str(k): v for k, v in rows}

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -183,12 +182,6 @@ def parse_sources(value: str) -> list[str]:
     if unknown:
         raise SourceError(f"unknown source(s) {', '.join(unknown)}: use {', '.join(SOURCES)}")
     return names
-
-
-def report_json(reports: list[IngestReport]) -> str:
-    return json.dumps(
-        [{"label": r.label, **r.counts, "skipped": r.skipped, "note": r.note} for r in reports], ensure_ascii=False
-    )
 
 
 def ingest(
