@@ -75,39 +75,36 @@ def quality_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
     )
 
 
+def _scan_table(key: str, description: str) -> dg.AssetSpec:
+    """One table the official-like scan writes. Each descends from classified_mentions (the weeks
+    it scans): every weekly asset descends from half_year_weeks, the root of a half-year backfill
+    (orchestration/periods.py)."""
+    return dg.AssetSpec(
+        key,
+        deps=["classified_mentions"],
+        group_name=GROUP,
+        kinds={"python", "duckdb"},
+        owners=OWNERS,
+        description=description,
+    )
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
+        _scan_table(
             "quality_accounts",
-            deps=["classified_mentions"],
-            group_name=GROUP,
-            kinds={"python", "duckdb"},
-            owners=OWNERS,
-            description=(
-                "`raw.quality_accounts`: unregistered accounts that look official (name patterns, reposts of "
-                "official posts, bursts of near-identical praise), judged over every stored week, with their "
-                "signals and evidence (raw ids: never served to readers; fct_data_quality pseudonymises)."
-            ),
+            "`raw.quality_accounts`: unregistered accounts that look official (name patterns, reposts of "
+            "official posts, bursts of near-identical praise), judged over every stored week, with their "
+            "signals and evidence (raw ids: never served to readers; fct_data_quality pseudonymises).",
         ),
-        dg.AssetSpec(
+        _scan_table(
             "quality_roster_signals",
-            deps=["classified_mentions"],
-            group_name=GROUP,
-            kinds={"python", "duckdb"},
-            owners=OWNERS,
-            description=(
-                "`raw.quality_roster_signals`: mentions of the run's weeks naming 'аким … области' with a person "
-                "the roster does not know (and, in `raw.quality_bursts`, the praise bursts of those weeks)."
-            ),
+            "`raw.quality_roster_signals`: mentions of the run's weeks naming 'аким … области' with a person "
+            "the roster does not know (and, in `raw.quality_bursts`, the praise bursts of those weeks).",
         ),
-        dg.AssetSpec(
+        _scan_table(
             "quality_settings",
-            deps=["classified_mentions"],  # written by the scan of the classified weeks; every weekly asset
-            # descends from half_year_weeks, the root of a half-year backfill (orchestration/periods.py)
-            group_name=GROUP,
-            kinds={"duckdb"},
-            owners=OWNERS,
-            description="`raw.quality_settings`: the data-quality settings in force (assets/quality/settings.py).",
+            "`raw.quality_settings`: the data-quality settings in force (assets/quality/settings.py).",
         ),
     ],
     partitions_def=weekly_partitions,
