@@ -48,27 +48,7 @@ def quality_expectations(context: dg.AssetExecutionContext, warehouse: Warehouse
     with connect(warehouse.duckdb_path()) as con:
         for asset in SUITES:
             outcomes = run_suite(con, asset, weeks)
-            checked_at = now_utc()
-            replace_expectations(
-                con,
-                asset,
-                [
-                    (
-                        asset,
-                        o.suite,
-                        o.expectation,
-                        o.column,
-                        o.success,
-                        o.unexpected_count,
-                        to_json(o.examples),
-                        checked_at,
-                        o.week_start,
-                        to_json(o.example_keys) if o.example_keys else None,
-                    )
-                    for o in outcomes
-                ],
-                weeks,
-            )
+            replace_expectations(con, asset, outcomes, weeks, now_utc())
             failed[asset] = len({(o.expectation, o.column) for o in outcomes if not o.success})
     return dg.MaterializeResult(
         metadata={"weeks_validated": len(weeks), "failed_expectations": dg.MetadataValue.json(failed)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -120,11 +120,30 @@ EXPECTATION_COLUMNS = (
 
 
 def replace_expectations(
-    con: duckdb.DuckDBPyConnection, asset: str, rows: Sequence[Sequence[Any]], weeks: Sequence[date]
+    con: duckdb.DuckDBPyConnection,
+    asset: str,
+    outcomes: Sequence[ExpectationOutcome],
+    weeks: Sequence[date],
+    checked_at: datetime,
 ) -> None:
     """Store one validation's outcomes, one row per expectation and week (the columns of
     EXPECTATION_COLUMNS), replacing the earlier outcomes of those weeks: a week keeps the
     outcome of its latest validation."""
+    rows = [
+        (
+            asset,
+            o.suite,
+            o.expectation,
+            o.column,
+            o.success,
+            o.unexpected_count,
+            to_json(o.examples),
+            checked_at,
+            o.week_start,
+            to_json(o.example_keys) if o.example_keys else None,
+        )
+        for o in outcomes
+    ]
     ensure_quality_tables(con)
     with transaction(con, "quality_expectations"):
         con.execute(
