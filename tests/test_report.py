@@ -275,8 +275,8 @@ def test_weeks_drawn_follow_the_thursday_rule_of_the_mart(home: Path) -> None:
 
 
 def test_not_ranked_reasons_come_from_one_seed(home: Path) -> None:
-    """int_tenure_periods writes a code and the seed's English wording; the report finds the
-    Russian wording of that code in the same seed (no English sentence parsed)."""
+    """int_tenure_periods writes a code and the seed's English wording, the ranking mart carries
+    both; the report finds the Russian wording by the code in the same seed (no sentence parsed)."""
     settings = {"weekly_min_days": "4", "min_tenure_share": "0.5"}
     values = {"weekly_min_days": "4", "min_tenure_share": 0.5, "period_days": 181}
     seed = {w.code: w for w in not_ranked_reasons()}
@@ -287,17 +287,24 @@ def test_not_ranked_reasons_come_from_one_seed(home: Path) -> None:
             "select distinct not_ranked_reason_code, not_ranked_reason from intermediate.int_tenure_periods"
             " where not is_ranked"
         ).fetchall()
-        in_mart = {
-            r for (r,) in con.execute("select distinct not_ranked_reason from marts.fct_akim_ranking").fetchall()
-        }
+        in_mart = set(
+            con.execute(
+                "select distinct not_ranked_reason_code, not_ranked_reason from marts.fct_akim_ranking"
+                " where not is_ranked"
+            ).fetchall()
+        )
+        ranked_with_reason = con.execute(
+            "select count(*) from marts.fct_akim_ranking where is_ranked and not_ranked_reason_code is not null"
+        ).fetchone()
     finally:
         con.close()
     assert built and all(seed[code].text_en.format(**values) == text for code, text in built)
-    assert {text for _, text in built} == in_mart - {None}
-    assert reason_ru("tenure too short", settings, 181) == "срок в должности — не больше 50% дней периода (181)"
-    assert reason_ru("covers fewer than 4 days of the week", settings, 7) == "в должности меньше 4 дней недели"
+    assert set(built) == in_mart
+    assert ranked_with_reason == (0,)
+    assert reason_ru("short_tenure", settings, 181) == "срок в должности — не больше 50% дней периода (181)"
+    assert reason_ru("short_week", settings, 7) == "в должности меньше 4 дней недели"
     for wording in seed.values():
-        assert reason_ru(wording.text_en.format(**values), settings, 181) == wording.text_ru.format(**values)
+        assert reason_ru(wording.code, settings, 181) == wording.text_ru.format(**values)
     assert reason_ru(None, settings, 181) == "причина не указана"
 
 

@@ -154,7 +154,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
     not_ranked = _rows(
         con,
         """
-        select r.person_id, r.akim_name, r.region_code, g.name_ru as region_name, r.not_ranked_reason,
+        select r.person_id, r.akim_name, r.region_code, g.name_ru as region_name, r.not_ranked_reason_code,
                r.overlap_days
         from marts.fct_akim_ranking r left join marts.dim_regions g on g.region_code = r.region_code
         where r.period = ? and not r.is_ranked order by r.region_code, r.person_id

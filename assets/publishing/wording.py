@@ -95,18 +95,18 @@ def not_ranked_reasons(path: Path = NOT_RANKED_REASONS_SEED) -> tuple[ReasonWord
         return tuple(ReasonWording(r["reason_code"], r["text_en"], r["text_ru"]) for r in csv.DictReader(handle))
 
 
-def reason_ru(reason: str | None, settings: dict[str, Any], period_days: int) -> str:
-    """A not-ranked reason of the mart in Russian: the seed row whose English wording the mart
-    wrote, its Russian wording with the rule's numbers (not the person's) filled in."""
+def reason_ru(reason_code: str | None, settings: dict[str, Any], period_days: int) -> str:
+    """A not-ranked reason code of the marts in Russian: the seed row of that code, its Russian
+    wording with the rule's numbers (not the person's) filled in."""
     values = {
         "weekly_min_days": settings.get("weekly_min_days", 4),
         "min_tenure_share": float(settings.get("min_tenure_share", 0.5)),
         "period_days": period_days,
     }
     for wording in not_ranked_reasons():
-        if wording.text_en.format(**values) == reason:
+        if wording.code == reason_code:
             return wording.text_ru.format(**values)
-    return reason or "причина не указана"
+    return reason_code or "причина не указана"
 
 
 def days_ru(n: Any) -> str:
@@ -119,7 +119,7 @@ def not_ranked_groups(data: ReportData) -> list[tuple[str, list[dict[str, Any]]]
     groups: dict[str, list[dict[str, Any]]] = {}
     period_days = int(data.summary.get("day_count") or 0)
     for row in data.not_ranked:
-        groups.setdefault(reason_ru(row["not_ranked_reason"], data.settings, period_days), []).append(row)
+        groups.setdefault(reason_ru(row["not_ranked_reason_code"], data.settings, period_days), []).append(row)
     return list(groups.items())
 
 

@@ -123,6 +123,7 @@ final as (
         tenure_periods.overlap_days,
         tenure_periods.period_days,
         tenure_periods.is_ranked,
+        tenure_periods.not_ranked_reason_code,
         tenure_periods.not_ranked_reason,
         tenure_periods.indicator_scope,
         cast(coalesce(counts.mentions, 0) as bigint)    as mentions,

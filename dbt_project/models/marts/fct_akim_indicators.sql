@@ -28,6 +28,7 @@ final as (
         indicators.overlap_days,
         indicators.period_days,
         indicators.is_ranked,
+        indicators.not_ranked_reason_code,
         indicators.not_ranked_reason,
         indicators.indicator_scope,
         indicators.mentions,

@@ -111,6 +111,7 @@ ranked_rows as (
         cast(engagement_points as integer)  as engagement_points,
         cast(reach_points as integer)       as reach_points,
         is_ranked,
+        not_ranked_reason_code,
         not_ranked_reason,
         indicator_scope,
         overlap_days
@@ -143,6 +144,7 @@ not_ranked_rows as (
         cast(null as integer)               as engagement_points,
         cast(null as integer)               as reach_points,
         is_ranked,
+        not_ranked_reason_code,
         not_ranked_reason,
         indicator_scope,
         overlap_days
@@ -185,6 +187,7 @@ final as (
         all_rows.engagement_points,
         all_rows.reach_points,
         all_rows.is_ranked,
+        all_rows.not_ranked_reason_code,
         all_rows.not_ranked_reason,
         all_rows.indicator_scope,
         all_rows.overlap_days
