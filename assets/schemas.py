@@ -135,6 +135,17 @@ QUARANTINE = TableSchema(
 )
 
 
+# the fingerprint of the last dbt build of the whole project that succeeded (assets/dbt_scope.py)
+DBT_BUILDS = TableSchema(
+    "dbt_builds",
+    (
+        _varchar("project_fingerprint"),
+        _varchar("dbt_version"),
+        _timestamp("built_at"),
+    ),
+)
+
+
 def placeholders(table: TableSchema) -> str:
     """`(?, ?, …)`: one parameter per column, for an INSERT of whole rows."""
     return "(" + ", ".join("?" for _ in table.columns) + ")"

@@ -20,7 +20,7 @@ import pyarrow as pa
 from assets.duckdb_tx import transaction
 from assets.paths import warehouse_path
 from assets.records import Mention, RejectedRow
-from assets.schemas import CLASSIFIED_MENTIONS, LOADED_WEEKS, MENTIONS, QUARANTINE, now_utc, placeholders
+from assets.schemas import CLASSIFIED_MENTIONS, DBT_BUILDS, LOADED_WEEKS, MENTIONS, QUARANTINE, now_utc, placeholders
 from assets.settings import duckdb_memory_limit
 
 __all__ = ["duckdb_memory_limit", "now_utc"]  # re-exported: the sources and checks stamp rows with now_utc
@@ -71,6 +71,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(AKIM_SENTIMENTS_UPGRADE)
     con.execute(LOADED_WEEKS.ddl("raw"))
     con.execute(QUARANTINE.ddl("raw"))
+    con.execute(DBT_BUILDS.ddl("raw"))
     from assets.quality.store import ensure_quality_tables
 
     ensure_quality_tables(con)

@@ -1,14 +1,26 @@
 """The dbt project as Dagster assets, with a small translator that links dbt sources to the Python assets."""
 
+import json
 import os
 from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from pydantic import Field
 
+from assets.dbt_scope import (
+    BuildScope,
+    choose_scope,
+    forget_full_build,
+    last_full_build,
+    project_fingerprint,
+    record_full_build,
+)
 from assets.paths import DBT_PROJECT_DIR, akims_home
+from assets.warehouse import connect
 
 TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST = TARGET_DIR / "manifest.json"
@@ -111,14 +123,52 @@ class AkimsDbtTranslator(DagsterDbtTranslator):
         return parts[1] if len(parts) > 2 else "dbt"
 
 
+class DbtBuildConfig(dg.Config):
+    """Launchpad config of the dbt build (assets/dbt_scope.py)."""
+
+    full_build: bool = Field(
+        default=False,
+        description="Build and test every node (seeds, reference models, unit tests) even when the dbt "
+        "project did not change since the last full build in this warehouse. Left false, an unchanged "
+        "project rebuilds only what the warehouse's data feeds (same tables, fewer nodes).",
+    )
+
+
+def dbt_version() -> str:
+    """dbt-core and adapter versions: part of the project fingerprint (an upgrade rebuilds all)."""
+    return " ".join(f"{name}=={version(name)}" for name in ("dbt-core", "dbt-duckdb"))
+
+
+def build_scope(context: dg.AssetExecutionContext, full_requested: bool) -> tuple[BuildScope, str]:
+    """The scope of this build and the project's fingerprint; before a full build the record of the
+    last one is dropped, so a full build that fails is followed by another full build."""
+    fingerprint = project_fingerprint(DBT_PROJECT_DIR, dbt_version())
+    with connect() as con:
+        scope = choose_scope(
+            json.loads(ensure_manifest().read_text(encoding="utf-8")),
+            fingerprint,
+            last_full_build(con),
+            full_requested=full_requested,
+        )
+        if scope.full:
+            forget_full_build(con)
+    context.log.info(scope.reason)
+    return scope, fingerprint
+
+
 @dbt_assets(
     manifest=ensure_manifest(),
     dagster_dbt_translator=AkimsDbtTranslator(),
     pool="duckdb_writer",
 )
-def akims_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Seeds, staging, intermediate and marts: indicators and rankings for every loaded period."""
-    yield from dbt.cli(["build"], context=context).stream()
+def akims_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    """Seeds, staging, intermediate and marts: indicators and rankings for every loaded period.
+    An unchanged project rebuilds only the nodes the warehouse's data feeds (assets/dbt_scope.py)."""
+    scope, fingerprint = build_scope(context, config.full_build)
+    yield from dbt.cli(["build", *scope.args], context=context).stream()
+    if scope.full:
+        with connect() as con:
+            record_full_build(con, fingerprint, dbt_version())
 
 
 # One `dbt build` of the whole project, never a subset: the models cover every loaded period at

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from functools import cached_property
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from packaging.version import Version
 
 from assets.paths import DBT_PROJECT_DIR, akims_home
 from assets.settings import classifier_backend
@@ -55,13 +60,37 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
+class AkimsDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource without two fixed costs of every invocation (about 4 s of a
+    Monday run, docs/benchmarks.md); the dbt subprocess and its events are unchanged.
+
+    * `DbtCliResource.cli` builds a dbt adapter in the Dagster process, only for
+      `.fetch_column_metadata()` / `.fetch_row_counts()`, which this project does not call;
+      building it imports dbt and loads the project and profile again (about 2 s).
+    * It asks `dbt --version` in a subprocess for the version (about 2 s); the dbt beside this
+      Python is the installed dbt-core, whose version the package metadata gives at once.
+
+    dagster-dbt is pinned (0.29.27); tests/test_definitions.py materialises the dbt assets through
+    this class.
+    """
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
+        return None
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+            return Version(metadata.version("dbt-core"))
+        return DbtCliResource._cli_version.func(self)  # another dbt: ask it
+
+
 def build_resources() -> dict[str, object]:
     """Resources whose settings resolve from the environment at run time (AKIMS_HOME and friends)."""
     return {
         "warehouse": WarehouseResource(),
         "mention_source": MentionSourceResource(),
         "classifier": ClassifierResource(),
-        "dbt": DbtCliResource(
+        "dbt": AkimsDbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),

@@ -1,0 +1,167 @@
+"""The dbt build's scope (assets/dbt_scope.py): a Monday run into an unchanged project rebuilds only
+what the warehouse's data feeds, and its marts equal a build of everything from scratch.
+
+The methodology fixture (8 weeks, akim changes, registry accounts, reshares, duplicates) is run
+for 7 weeks (a full build, recorded), then the 8th week alone (a data build); the warehouse is
+copied and rebuilt by plain `dbt build --full-refresh`, and every mart is compared row by row.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets.dbt_scope import choose_scope, project_fingerprint, reference_selectors
+from assets.paths import DBT_PROJECT_DIR
+from orchestration.cli import main
+from orchestration.dbt import MANIFEST, dbt_version, ensure_manifest
+from orchestration.pipeline import _materialize, instance
+from orchestration.resources import dbt_executable
+from tests import test_methodology_e2e as e2e
+from tests.conftest import write_csv, write_jsonl
+
+REFERENCE_NODES = {
+    "fqn:akims.akims",
+    "fqn:akims.akim_tenures",
+    "fqn:akims.not_ranked_reasons",
+    "fqn:akims.official_accounts",
+    "fqn:akims.regions",
+    "fqn:akims.staging.stg_reference__akims",
+    "fqn:akims.staging.stg_reference__akim_tenures",
+    "fqn:akims.staging.stg_reference__official_accounts",
+    "fqn:akims.staging.stg_reference__regions",
+    "fqn:akims.intermediate.int_tenures",
+    "fqn:akims.marts.dim_akims",
+    "fqn:akims.marts.dim_regions",
+    "fqn:akims.marts.dim_settings",
+}
+
+
+def _manifest() -> dict:
+    ensure_manifest()
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def test_reference_nodes_are_the_ones_no_source_feeds() -> None:
+    assert set(reference_selectors(_manifest())) == REFERENCE_NODES
+
+
+def test_scope_is_full_unless_the_same_project_was_fully_built() -> None:
+    manifest = _manifest()
+    assert choose_scope(manifest, "f", None, full_requested=False).full
+    assert choose_scope(manifest, "f", "other", full_requested=False).full
+    assert choose_scope(manifest, "f", "f", full_requested=True).full
+    data = choose_scope(manifest, "f", "f", full_requested=False)
+    assert not data.full
+    assert data.args[0] == "--exclude" and set(data.args[1].split()) == REFERENCE_NODES
+    assert data.args[2:] == ("--exclude-resource-type", "unit_test")
+
+
+def test_fingerprint_follows_the_project_files_not_its_build_output(tmp_path: Path) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    before = project_fingerprint(project, "dbt-core==1")
+    (project / "target").mkdir()
+    (project / "target" / "run_results.json").write_text("{}")
+    assert project_fingerprint(project, "dbt-core==1") == before
+    assert project_fingerprint(project, "dbt-core==2") != before
+    seed = project / "seeds" / "official_accounts.csv"
+    seed.write_text(seed.read_text(encoding="utf-8") + "telegram,new_akimat,KZ-19,test\n", encoding="utf-8")
+    assert project_fingerprint(project, "dbt-core==1") != before
+
+
+def _marts(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {name: con.execute(f'select * from marts."{name}" order by all').fetchall() for name in names}
+    finally:
+        con.close()
+
+
+def _materialisations(key: str) -> int:
+    return len(instance().fetch_materializations(dg.AssetKey(key), limit=100).records)
+
+
+def _recorded_build(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select project_fingerprint, built_at from raw.dbt_builds").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full_build(
+    akims_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AKIMS_PSEUDONYM_KEY", "dbt-scope-test-key")
+    data = write_jsonl(tmp_path / "mentions.jsonl", e2e.build_fixture())
+    header = "region_code,person_id,start_date,end_date"
+    tenures = write_csv(tmp_path / "tenures.csv", header, [",".join(t) for t in e2e.TENURES])
+    assert main(["ingest", str(data), "--keep-source-labels", "--tenures", str(tenures)]) == 0
+    last_week = e2e.FIRST_MONDAY + timedelta(days=(e2e.WEEKS - 1) * 7)
+    warehouse = akims_home / "warehouse.duckdb"
+
+    # weeks 1..7: a new warehouse, so a full build, recorded with the project's fingerprint
+    assert (
+        main(["run", "--from", e2e.FIRST_MONDAY.isoformat(), "--to", (last_week - timedelta(days=1)).isoformat()]) == 0
+    )
+    fingerprint = project_fingerprint(DBT_PROJECT_DIR, dbt_version())
+    recorded = _recorded_build(warehouse)
+    assert [row[0] for row in recorded] == [fingerprint]
+    assert _materialisations("akims") == 1 and _materialisations("fct_akim_ranking") == 1
+
+    # week 8: the project is unchanged, so a data build: the marts again, the seeds not
+    assert main(["run", "--from", last_week.isoformat(), "--to", (last_week + timedelta(days=6)).isoformat()]) == 0
+    assert _materialisations("fct_akim_ranking") == 2
+    assert _materialisations("akims") == 1 and _materialisations("dim_settings") == 1
+    assert _recorded_build(warehouse) == recorded
+    incremental = _marts(warehouse)
+    assert "week_start" not in incremental  # guard: the dict maps mart names to rows
+    assert len(incremental["fct_akim_ranking"]) > 0 and len(incremental["fct_akim_indicators"]) > 0
+
+    # the same raw data rebuilt from scratch by plain dbt: every mart identical
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    shutil.copy(warehouse, scratch / "warehouse.duckdb")
+    monkeypatch.setenv("AKIMS_HOME", str(scratch))
+    build = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--full-refresh",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert _marts(scratch / "warehouse.duckdb") == incremental
+
+    # a warehouse whose last full build was of another project: the next dbt build is full again
+    monkeypatch.setenv("AKIMS_HOME", str(akims_home))
+    con = duckdb.connect(str(warehouse))
+    con.execute("update raw.dbt_builds set project_fingerprint = 'an older project'")
+    con.close()
+    _materialize("dbt_build_job", keys=None, stage="dbt build", dagster_instance=instance())
+    assert _materialisations("akims") == 2 and _materialisations("dim_settings") == 2
+    assert [row[0] for row in _recorded_build(warehouse)] == [fingerprint]
