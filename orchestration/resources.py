@@ -70,8 +70,8 @@ class AkimsDbtCliResource(DbtCliResource):
     * It asks `dbt --version` in a subprocess for the version (about 2 s); the dbt beside this
       Python is the installed dbt-core, whose version the package metadata gives at once.
 
-    dagster-dbt is pinned (0.29.27); tests/test_definitions.py materialises the dbt assets through
-    this class.
+    dagster-dbt is pinned (0.29.27); every `akims run` in the tests (e.g. tests/test_dbt_scope.py)
+    materialises the dbt assets through this class.
     """
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
