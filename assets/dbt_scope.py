@@ -7,7 +7,9 @@ was about half of its dbt nodes, and each node costs dbt and Dagster a fixed ten
 or more (docs/benchmarks.md). So a build is
 
 * **full** when the project's files (models, macros, seeds, tests, dbt_project.yml), dbt's
-  version or the adapter changed since the last full build that succeeded in this warehouse,
+  version or the adapter, or the warehouse's own roster and registry (the tables of schema
+  `overrides`, which `akims ingest --tenures/--official-accounts` writes and the reference
+  staging models read) changed since the last full build that succeeded in this warehouse,
   when no full build is on record (a new warehouse), or when asked for;
 * **data** otherwise: every node downstream of a warehouse source and their data tests, without
   the reference nodes, the unit tests and the two tests that compare a rebuilt model with a
@@ -55,6 +57,27 @@ def project_fingerprint(project_dir: Path, dbt_version: str) -> str:
     return digest.hexdigest()
 
 
+def overrides_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """SHA-256 over every table of schema `overrides` (name and rows in order): the warehouse's
+    own roster and registry, which the reference staging models read beside the seeds."""
+    digest = hashlib.sha256()
+    tables = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'overrides' order by 1"
+    ).fetchall()
+    for (table,) in tables:
+        digest.update(b"\0" + table.encode() + b"\0")
+        for row in con.execute(f'select * from overrides."{table}" order by all').fetchall():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def reference_fingerprint(con: duckdb.DuckDBPyConnection, project_dir: Path, dbt_version: str) -> str:
+    """What the reference nodes are built from: the project, dbt, and the warehouse's overrides."""
+    return hashlib.sha256(
+        (project_fingerprint(project_dir, dbt_version) + overrides_fingerprint(con)).encode()
+    ).hexdigest()
+
+
 def reference_selectors(manifest: Mapping[str, Any]) -> list[str]:
     """`fqn:` selectors of the seeds and models no source feeds, directly or through other
     models: what only a project change can change."""
@@ -85,7 +108,9 @@ def choose_scope(
     if last_full_build is None:
         return BuildScope(True, "full build: no full build of this dbt project on record in this warehouse", ())
     if last_full_build != fingerprint:
-        return BuildScope(True, "full build: the dbt project or dbt changed since the last full build", ())
+        return BuildScope(
+            True, "full build: the dbt project, dbt or the warehouse's roster/registry changed since the last one", ()
+        )
     excluded = reference_selectors(manifest)
     return BuildScope(
         False,

@@ -16,8 +16,8 @@ from assets.dbt_scope import (
     choose_scope,
     forget_full_build,
     last_full_build,
-    project_fingerprint,
     record_full_build,
+    reference_fingerprint,
 )
 from assets.paths import DBT_PROJECT_DIR, akims_home
 from assets.warehouse import connect
@@ -142,8 +142,8 @@ def dbt_version() -> str:
 def build_scope(context: dg.AssetExecutionContext, full_requested: bool) -> tuple[BuildScope, str]:
     """The scope of this build and the project's fingerprint; before a full build the record of the
     last one is dropped, so a full build that fails is followed by another full build."""
-    fingerprint = project_fingerprint(DBT_PROJECT_DIR, dbt_version())
     with connect() as con:
+        fingerprint = reference_fingerprint(con, DBT_PROJECT_DIR, dbt_version())
         scope = choose_scope(
             json.loads(ensure_manifest().read_text(encoding="utf-8")),
             fingerprint,

@@ -18,8 +18,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.dbt_scope import choose_scope, project_fingerprint, reference_selectors
+from assets.dbt_scope import choose_scope, project_fingerprint, reference_fingerprint, reference_selectors
 from assets.paths import DBT_PROJECT_DIR
+from assets.warehouse import connect, replace_overrides
 from orchestration.cli import main
 from orchestration.dbt import MANIFEST, dbt_version, ensure_manifest
 from orchestration.pipeline import _materialize, instance
@@ -77,6 +78,21 @@ def test_fingerprint_follows_the_project_files_not_its_build_output(tmp_path: Pa
     assert project_fingerprint(project, "dbt-core==1") != before
 
 
+def test_the_warehouses_own_roster_is_part_of_the_reference_fingerprint(tmp_path: Path) -> None:
+    """`akims ingest --tenures` writes overrides.akim_tenures, which stg_reference__akim_tenures
+    reads: a new roster must make the next build full, as a seed change does."""
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        empty = reference_fingerprint(con, DBT_PROJECT_DIR, "v")
+        assert reference_fingerprint(con, DBT_PROJECT_DIR, "v") == empty
+        columns = ("region_code", "person_id", "start_date", "end_date")
+        types = "region_code varchar, person_id varchar, start_date date, end_date date"
+        replace_overrides(con, "akim_tenures", columns, [("KZ-19", "batalov-amandyk", "2014-01-01", None)], types)
+        one = reference_fingerprint(con, DBT_PROJECT_DIR, "v")
+        replace_overrides(con, "akim_tenures", columns, [("KZ-19", "batalov-amandyk", "2014-01-02", None)], types)
+        other = reference_fingerprint(con, DBT_PROJECT_DIR, "v")
+    assert len({empty, one, other}) == 3
+
+
 def _marts(warehouse: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -118,7 +134,8 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
     assert (
         main(["run", "--from", e2e.FIRST_MONDAY.isoformat(), "--to", (last_week - timedelta(days=1)).isoformat()]) == 0
     )
-    fingerprint = project_fingerprint(DBT_PROJECT_DIR, dbt_version())
+    with connect(warehouse) as con:
+        fingerprint = reference_fingerprint(con, DBT_PROJECT_DIR, dbt_version())
     recorded = _recorded_build(warehouse)
     assert [row[0] for row in recorded] == [fingerprint]
     assert _materialisations("akims") == 1 and _materialisations("fct_akim_ranking") == 1
