@@ -11,6 +11,7 @@ from assets import __version__ as project_version
 from assets import progress
 from assets.calendar import weeks_starting_in
 from assets.parallel import map_in_order, parallel_min_items
+from assets.quality import gx_worker
 from assets.quality.store import reason_category
 from assets.sources.plugins import SourceUnavailable, WeekLoaded, load_source
 from assets.warehouse import (
@@ -42,6 +43,15 @@ def quarantine_by_week(con: duckdb.DuckDBPyConnection, weeks: list[date]) -> dic
         category = reason_category(reason)
         week[category] = week.get(category, 0) + 1
     return {w: dict(sorted(c.items())) for w, c in counts.items()}
+
+
+VALIDATING_ASSET = dg.AssetKey("quality_expectations")
+
+
+def run_validates(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run materialises `quality_expectations` (the Great Expectations suites)."""
+    selected = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
+    return VALIDATING_ASSET in selected
 
 
 def partition_weeks(context: dg.AssetExecutionContext) -> list[date]:
@@ -92,6 +102,8 @@ def raw_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, mention_source: MentionSourceResource
 ) -> Iterator[dg.MaterializeResult]:
     weeks = partition_weeks(context)
+    if run_validates(context):
+        gx_worker.start()  # GE imports in its own process while this run loads and classifies
     with connect(warehouse.duckdb_path()) as con:
         try:  # auto is the landing area, never the demo; a week a source cannot serve fails the run
             source = load_source(mention_source.effective_kind())

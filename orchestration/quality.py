@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from assets.quality import gx_worker
 from assets.quality.expectations import SUITES, run_suite
 from assets.quality.scan import detect
 from assets.quality.settings import load_settings
@@ -45,11 +46,14 @@ OWNERS = ["team:data-desk"]
 def quality_expectations(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     weeks = partition_weeks(context)
     failed: dict[str, int] = {}
-    with connect(warehouse.duckdb_path()) as con:
-        for asset in SUITES:
-            outcomes = run_suite(con, asset, weeks)
-            replace_expectations(con, asset, outcomes, weeks, now_utc())
-            failed[asset] = len({(o.expectation, o.column) for o in outcomes if not o.success})
+    try:
+        with connect(warehouse.duckdb_path()) as con:
+            for asset in SUITES:
+                outcomes = run_suite(con, asset, weeks)
+                replace_expectations(con, asset, outcomes, weeks, now_utc())
+                failed[asset] = len({(o.expectation, o.column) for o in outcomes if not o.success})
+    finally:
+        gx_worker.stop()  # started by raw_mentions, if this run loaded the weeks too
     return dg.MaterializeResult(
         metadata={"weeks_validated": len(weeks), "failed_expectations": dg.MetadataValue.json(failed)}
     )

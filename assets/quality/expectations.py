@@ -151,18 +151,21 @@ def per_week(
     return outcomes
 
 
-def run_suite(
-    con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None = None
-) -> list[ExpectationOutcome]:
-    """Validate the rows of these weeks (None: every week of the table) of the asset's table with
-    its suite in one GE validation; one outcome per expectation and week. A weekly run validates
-    its own weeks, not the whole history."""
+def suite_frame(con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None) -> tuple[list[date], Any]:
+    """The weeks a validation covers (None: every week of the table) and the pandas frame of
+    their rows, as the asset's suite reads them."""
+    query, _ = SUITES[asset]
+    covered = validated_weeks(con, asset, weeks)
+    return covered, con.execute(f"{query} where list_contains(?, week_start)", [covered]).df()
+
+
+def validate_frame(asset: str, frame: Any, weeks: Sequence[date]) -> list[ExpectationOutcome]:
+    """The asset's suite over a frame of `suite_frame` in one GE validation; one outcome per
+    expectation and week. Needs no connection: assets/quality/gx_worker.py runs it in a worker."""
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    query, build = SUITES[asset]
-    weeks = validated_weeks(con, asset, weeks)
-    frame = con.execute(f"{query} where list_contains(?, week_start)", [weeks]).df()
+    _, build = SUITES[asset]
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas(f"{asset}_source")
@@ -183,3 +186,16 @@ def run_suite(
         column = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None
         outcomes.extend(per_week(suite.name, config.type, column, dict(r.result), bool(r.success), weeks))
     return outcomes
+
+
+def run_suite(
+    con: duckdb.DuckDBPyConnection, asset: str, weeks: Sequence[date] | None = None
+) -> list[ExpectationOutcome]:
+    """Validate the rows of these weeks (None: every week of the table) of the asset's table with
+    its suite in one GE validation; one outcome per expectation and week. A weekly run validates
+    its own weeks, not the whole history. In the worker process of assets/quality/gx_worker.py
+    when the run started one (its GE import then overlapped the run's loading), else here."""
+    from assets.quality import gx_worker
+
+    covered, frame = suite_frame(con, asset, weeks)
+    return gx_worker.validate(asset, frame, covered)
