@@ -6,11 +6,12 @@ change. A Monday run that loads one week changes none of them, yet rebuilding an
 was about half of its dbt nodes, and each node costs dbt and Dagster a fixed tenth of a second
 or more (docs/benchmarks.md). So a build is
 
-* **full** when the project's files (models, macros, seeds, tests, dbt_project.yml), dbt's
-  version or the adapter, or the warehouse's own roster and registry (the tables of schema
+* **full** when the project's files (models, macros, seeds, tests, dbt_project.yml), the
+  versions of dbt, its adapter or DuckDB, or the warehouse's own roster and registry (the tables of schema
   `overrides`, which `akims ingest --tenures/--official-accounts` writes and the reference
   staging models read) changed since the last full build that succeeded in this warehouse,
-  when no full build is on record (a new warehouse), or when asked for;
+  when no full build is on record (a new warehouse, a dbt run by hand dropped it through the
+  project's on-run-start hook, or the last data build failed), or when asked for;
 * **data** otherwise: every node downstream of a warehouse source and their data tests, without
   the reference nodes, the unit tests and the two tests that compare a rebuilt model with a
   reference one (those hold by construction until the project changes).

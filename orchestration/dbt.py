@@ -135,8 +135,9 @@ class DbtBuildConfig(dg.Config):
 
 
 def dbt_version() -> str:
-    """dbt-core and adapter versions: part of the project fingerprint (an upgrade rebuilds all)."""
-    return " ".join(f"{name}=={version(name)}" for name in ("dbt-core", "dbt-duckdb"))
+    """dbt-core, adapter and DuckDB versions: part of the project fingerprint (an upgrade of any
+    rebuilds and retests everything, the unit tests included)."""
+    return " ".join(f"{name}=={version(name)}" for name in ("dbt-core", "dbt-adapters", "dbt-duckdb", "duckdb"))
 
 
 def build_scope(context: dg.AssetExecutionContext, full_requested: bool) -> tuple[BuildScope, str]:
@@ -165,7 +166,13 @@ def akims_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
     """Seeds, staging, intermediate and marts: indicators and rankings for every loaded period.
     An unchanged project rebuilds only the nodes the warehouse's data feeds (assets/dbt_scope.py)."""
     scope, fingerprint = build_scope(context, config.full_build)
-    yield from dbt.cli(["build", *scope.args], context=context).stream()
+    try:
+        yield from dbt.cli(["build", *scope.args], context=context).stream()
+    except Exception:
+        if not scope.full:  # e.g. a reference table gone: the next build rebuilds everything
+            with connect() as con:
+                forget_full_build(con)
+        raise
     if scope.full:
         with connect() as con:
             record_full_build(con, fingerprint, dbt_version())

@@ -4,8 +4,9 @@ outcomes of an in-process validation, row for row, and falls back to in-process 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -16,26 +17,25 @@ W1, W2 = date(2019, 3, 4), date(2019, 3, 11)
 
 
 def _frame() -> pd.DataFrame:
-    rows = []
-    for n, week in enumerate([W1, W1, W2, W2]):
-        rows.append(
-            {
-                "id": f"m{n}",
-                "platform": "telegram",
-                "published_utc": datetime(2019, 3, 5 + 7 * (week == W2), 12),
-                "local_date": week,
-                "author_id": "",
-                "text": "",
-                "likes": -5.0 if n == 2 else 1.0,  # one bad counter, in the second week
-                "comments": 0.0,
-                "reposts": 0.0,
-                "views": float("nan"),
-                "author_followers": 10.0,
-                "source_sentiment": None,
-                "week_start": week,
-            }
-        )
-    return pd.DataFrame(rows)
+    """Four mentions over two weeks with one negative counter in the second, read from DuckDB as
+    the suite reads raw.mentions (its dtypes: timestamps, dates, doubles)."""
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            """
+            select 'm' || n as id, 'telegram' as platform,
+                   timestamp '2019-03-05 12:00' + to_days(cast(7 * (n // 2) as integer)) as published_utc,
+                   date '2019-03-05' + cast(7 * (n // 2) as integer) as local_date,
+                   '' as author_id, '' as text,
+                   case when n = 2 then -5.0 else 1.0 end as likes,
+                   0.0 as comments, 0.0 as reposts, cast(null as double) as views, 10.0 as author_followers,
+                   cast(null as varchar) as source_sentiment,
+                   date '2019-03-04' + cast(7 * (n // 2) as integer) as week_start
+            from range(4) as t(n)
+            """
+        ).df()
+    finally:
+        con.close()
 
 
 @pytest.fixture
@@ -47,16 +47,29 @@ def worker() -> Iterator[None]:
         gx_worker.stop()
 
 
-def test_the_worker_validates_as_this_process_does(worker: None) -> None:
+def _not_here(*args: object) -> None:
+    raise AssertionError("validated in the parent process, not in the worker")
+
+
+def test_the_worker_validates_as_this_process_does(worker: None, monkeypatch: pytest.MonkeyPatch) -> None:
     assert gx_worker.started()
     frame = _frame()
-    in_worker = gx_worker.validate("raw_mentions", frame, [W1, W2])
     here = validate_frame("raw_mentions", frame, [W1, W2])
+    # the parent's fallback raises: the outcomes below can only come from the spawned worker
+    monkeypatch.setattr(gx_worker, "_validate_here", _not_here)
+    in_worker = gx_worker.validate("raw_mentions", frame, [W1, W2])
     assert in_worker == here
     failed = [o for o in in_worker if not o.success]
     assert [(o.expectation, o.column, o.week_start, o.example_keys) for o in failed] == [
         ("expect_column_values_to_be_between", "likes", W2, ["telegram:m2"])
     ]
+
+
+def test_a_large_frame_is_validated_here(worker: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gx_worker, "WORKER_MAX_ROWS", 3)
+    monkeypatch.setattr(gx_worker, "_validate_here", _not_here)
+    with pytest.raises(AssertionError, match="parent process"):
+        gx_worker.validate("raw_mentions", _frame(), [W1, W2])
 
 
 def test_without_a_worker_it_validates_here() -> None:

@@ -8,8 +8,13 @@ in the parent. `validate()` then hands each suite's frame to that process; witho
 worker (a run of the checks alone, the tests' direct calls) it validates in this process, as
 before. A worker that died is replaced by in-process validation, never by a missing result.
 
-Spawned, not forked (the parent holds Dagster's and DuckDB's threads), and a daemon process of
-the pool: it ends with the run's process if `stop()` was not reached.
+A frame of more than `WORKER_MAX_ROWS` rows (a long backfill) is validated in this process: the
+import is then a small share of the run, and pickling the frame across would cost time and a
+second copy in memory.
+
+Spawned, not forked (the parent holds Dagster's and DuckDB's threads). `quality_expectations`
+stops it after the run's last validation; if a run fails before that, the process's exit waits
+for the worker to finish its import (a few seconds) and ends it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from datetime import date
 from typing import Any
 
 from assets.quality.expectations import ExpectationOutcome, validate_frame
+
+WORKER_MAX_ROWS = 200_000
 
 _pool: ProcessPoolExecutor | None = None
 _warm: Future[None] | None = None
@@ -52,10 +59,15 @@ def stop() -> None:
 
 
 def validate(asset: str, frame: Any, weeks: Sequence[date]) -> list[ExpectationOutcome]:
-    """`validate_frame` in the started worker, else here; here too if the worker broke."""
-    if _pool is not None:
+    """`validate_frame` in the started worker, else here; here too if the worker broke or the
+    frame is large."""
+    if _pool is not None and len(frame) <= WORKER_MAX_ROWS:
         try:
             return _pool.submit(validate_frame, asset, frame, list(weeks)).result()
         except BrokenProcessPool:
             stop()
+    return _validate_here(asset, frame, weeks)
+
+
+def _validate_here(asset: str, frame: Any, weeks: Sequence[date]) -> list[ExpectationOutcome]:
     return validate_frame(asset, frame, weeks)

@@ -194,3 +194,17 @@
 {% macro run_stamp() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
+
+{#- A dbt run started by hand (not by the Dagster asset, which sets DAGSTER_DBT_CLI) may build the
+    reference tables from other files, vars or flags than the last full build recorded in
+    raw.dbt_builds: the record is dropped, so the next build through Dagster is full again
+    (assets/dbt_scope.py). Runs as on-run-start. -#}
+{% macro forget_recorded_full_build() -%}
+    {%- if execute and env_var('DAGSTER_DBT_CLI', '') != 'true' -%}
+        {%- set recorded = adapter.get_relation(database=target.database, schema='raw', identifier='dbt_builds') -%}
+        {%- if recorded -%}
+            {%- do run_query('delete from ' ~ recorded) -%}
+            {%- do adapter.commit() -%}  {#- run_query's transaction is not committed by itself -#}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
