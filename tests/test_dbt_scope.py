@@ -9,6 +9,7 @@ copied and rebuilt by plain `dbt build --full-refresh`, and every mart is compar
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -52,6 +53,26 @@ def _manifest() -> dict:
 
 def test_reference_nodes_are_the_ones_no_source_feeds() -> None:
     assert set(reference_selectors(_manifest())) == REFERENCE_NODES
+
+
+def test_reference_models_read_no_warehouse_data_behind_dbts_back() -> None:
+    """A data build keeps the reference models as built, which is right only while they read
+    seeds, other reference models, vars and the warehouse's overrides (in the fingerprint):
+    a reference model reading a warehouse table by name (not through source()) would be frozen."""
+    manifest = _manifest()
+    reference = set(reference_selectors(manifest))
+    models = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and "fqn:" + ".".join(node["fqn"]) in reference
+    ]
+    assert len(models) == 8
+    for node in models:
+        code = node["raw_code"]
+        assert not re.search(r"\b(raw|landing|publish|marts|staging|intermediate)\.", code), node["name"]
+        assert "run_query" not in code and "get_relation" not in code, node["name"]
+        for override in re.findall(r"warehouse_override\('([a-z_]+)'\)", code):
+            assert override in {"akim_tenures", "official_accounts"}, node["name"]
 
 
 def test_scope_is_full_unless_the_same_project_was_fully_built() -> None:
