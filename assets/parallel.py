@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +41,24 @@ def worker_count(items: int | None = None) -> int:
     else:
         wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(wanted, items)) if items is not None else max(1, wanted)
+
+
+ORPHAN_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(ORPHAN_POLL_SECONDS)
+    os._exit(1)
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """A worker pool's initializer: the worker ends within half a second once its parent is gone.
+
+    A pool's workers wait for work on a queue whose other end the parent holds; a parent killed
+    (SIGKILL, the OOM killer) never tells them to stop, so they would wait for ever, holding the
+    parent's stdout and stderr open (whoever reads them never sees the end)."""
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True, name="end-with-parent").start()
 
 
 PARALLEL_MIN_ITEMS = 100_000
@@ -69,7 +89,9 @@ def map_in_order(
             yield work(item)
         return
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)
+    )
     pending: deque[Future[Result]] = deque()
     try:
         source = iter(items)

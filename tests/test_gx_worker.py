@@ -3,6 +3,9 @@ outcomes of an in-process validation, row for row, and falls back to in-process 
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 
@@ -10,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.paths import PROJECT_ROOT
 from assets.quality import gx_worker
 from assets.quality.expectations import validate_frame
 
@@ -77,3 +81,21 @@ def test_without_a_worker_it_validates_here() -> None:
     assert not gx_worker.started()
     outcomes = gx_worker.validate("raw_mentions", _frame(), [W1, W2])
     assert {o.week_start for o in outcomes if not o.success} == {W2}
+
+
+def test_the_worker_ends_when_its_run_is_killed() -> None:
+    """A run killed (SIGKILL) never stops its worker; the worker must end by itself, or it would
+    wait for ever holding the run's stdout and stderr (whoever reads them never sees the end)."""
+    code = (
+        "import os, signal, time\n"
+        "from assets.quality import gx_worker\n"
+        "gx_worker.start()\n"
+        "time.sleep(1)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    # EOF on both pipes only once every process holding them, the worker included, has ended
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == -signal.SIGKILL, err

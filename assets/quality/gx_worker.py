@@ -14,18 +14,21 @@ second copy in memory.
 
 Spawned, not forked (the parent holds Dagster's and DuckDB's threads). `quality_expectations`
 stops it after the run's last validation; if a run fails before that, the process's exit waits
-for the worker to finish its import (a few seconds) and ends it.
+for the worker to finish its import (a few seconds) and ends it; if the run's process is killed,
+the worker ends within half a second (`assets.parallel.end_with_parent`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
+from assets.parallel import end_with_parent
 from assets.quality.expectations import ExpectationOutcome, validate_frame
 
 WORKER_MAX_ROWS = 200_000
@@ -42,7 +45,12 @@ def start() -> None:
     """Spawn the worker and let it import GE (idempotent)."""
     global _pool, _warm
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=end_with_parent,
+            initargs=(os.getpid(),),
+        )
         _warm = _pool.submit(_import_gx)
 
 
