@@ -237,3 +237,15 @@ def test_each_akims_own_tone_reaches_the_indicators(akims_home: Path, tmp_path: 
         )
     assert classified == (["batalov-amandyk", "shukeev-umirzak"], ["positive", "negative"])
     assert per_person == {"batalov-amandyk": "positive", "shukeev-umirzak": "negative"}
+
+
+def test_vocabulary_terms_survive_the_file_format() -> None:
+    """vocab.txt holds one term per line: backslashes and newlines inside a term are escaped on
+    writing and restored on reading, whatever their neighbours (the fast path for plain terms too)."""
+    from assets.classification.tone_model import _escape, _unescape
+
+    terms = ["", "plain", "аким", "a\\b", "\\", "\\\\", "line\nbreak", "\\n", "ends with \\", "\n", "x\\\ny"]
+    for term in terms:
+        written = _escape(term)
+        assert "\n" not in written
+        assert _unescape(written) == term
