@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
 import pytest
 
 
@@ -58,3 +59,31 @@ def lay_out_in_hub_cache(cache: Path, repo: str, revision: str, saved: Path) -> 
         (snapshot / f.name).symlink_to(os.path.relpath(blob, snapshot))
     (root / "refs").mkdir(exist_ok=True)
     (root / "refs" / "main").write_text(revision, encoding="utf-8")
+
+
+def mart_rows(warehouse: Path, *, without_tz_timestamps: bool = False) -> dict[str, list[tuple]]:
+    """Every table of schema `marts` with its rows sorted; `without_tz_timestamps` leaves out the
+    TIMESTAMP WITH TIME ZONE columns (run stamps), for comparing warehouses built at other times."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        found = {}
+        for table in tables:
+            columns = [
+                f'"{c}"'
+                for (c, kind) in con.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if not (without_tz_timestamps and kind.startswith("TIMESTAMP WITH"))
+            ]
+            found[table] = con.execute(f'select {", ".join(columns)} from marts."{table}" order by all').fetchall()
+        return found
+    finally:
+        con.close()

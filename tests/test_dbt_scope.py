@@ -27,7 +27,7 @@ from orchestration.dbt import MANIFEST, dbt_version, ensure_manifest
 from orchestration.pipeline import _materialize, instance
 from orchestration.resources import dbt_executable
 from tests import test_methodology_e2e as e2e
-from tests.conftest import write_csv, write_jsonl
+from tests.conftest import mart_rows, write_csv, write_jsonl
 
 REFERENCE_NODES = {
     "fqn:akims.akims",
@@ -114,20 +114,6 @@ def test_the_warehouses_own_roster_is_part_of_the_reference_fingerprint(tmp_path
     assert len({empty, one, other}) == 3
 
 
-def _marts(warehouse: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        names = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {name: con.execute(f'select * from marts."{name}" order by all').fetchall() for name in names}
-    finally:
-        con.close()
-
-
 def _materialisations(key: str) -> int:
     return len(instance().fetch_materializations(dg.AssetKey(key), limit=100).records)
 
@@ -179,7 +165,7 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
     ]
     # planned by the run, never evaluated: the UI shows it Skipped once the run ended
     assert _check_history("dim_settings", "unique_dim_settings_setting") == ["PLANNED", "SUCCEEDED"]
-    incremental = _marts(warehouse)
+    incremental = mart_rows(warehouse)
     assert "week_start" not in incremental  # guard: the dict maps mart names to rows
     assert len(incremental["fct_akim_ranking"]) > 0 and len(incremental["fct_akim_indicators"]) > 0
 
@@ -206,7 +192,7 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
         check=False,
     )
     assert build.returncode == 0, build.stdout + build.stderr
-    assert _marts(scratch / "warehouse.duckdb") == incremental
+    assert mart_rows(scratch / "warehouse.duckdb") == incremental
     # a build by hand may differ from the recorded one: it drops the record (next build full)
     assert _recorded_build(scratch / "warehouse.duckdb") == []
 

@@ -15,6 +15,7 @@ import pytest
 
 from assets.duckdb_tx import FAULT_ENV
 from orchestration.partitions import weeks_overlapping
+from tests.conftest import mart_rows
 
 SMALL_DEMO = "3000"  # mentions per half-year: enough rows for every rule, fast to build
 
@@ -72,33 +73,6 @@ def _wait_for(process: subprocess.Popen[str], text: str, timeout: float = 120) -
     raise AssertionError(f"never saw {text!r}; stderr so far:\n{''.join(seen)}")
 
 
-def _marts(path: Path) -> dict[str, list[tuple]]:
-    """Every table of schema `marts`, rows sorted (run timestamps left out)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [
-            t
-            for (t,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        found = {}
-        for table in tables:
-            columns = [
-                c
-                for (c, kind) in con.execute(
-                    "select column_name, data_type from information_schema.columns "
-                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-                if not kind.startswith("TIMESTAMP WITH")
-            ]
-            found[table] = con.execute(f"select {', '.join(columns)} from marts.{table} order by all").fetchall()
-        return found
-    finally:
-        con.close()
-
-
 def _raw_weeks_whole(path: Path) -> bool:
     """Every loaded week has exactly its rows, and no row lies outside a loaded week."""
     con = duckdb.connect(str(path), read_only=True)
@@ -145,9 +119,9 @@ def test_sigkill_inside_a_week_write_keeps_previous_state_and_next_run_gives_a_c
     resumed = _akims(killed_home, "run", "--from", "2019-01-01", "--to", "2019-02-17")
     assert resumed.wait(timeout=300) == 0
     assert _tables(killed_home / "warehouse.duckdb") == _tables(reference_home / "warehouse.duckdb")
-    killed_marts = _marts(killed_home / "warehouse.duckdb")
+    killed_marts = mart_rows(killed_home / "warehouse.duckdb", without_tz_timestamps=True)
     assert killed_marts["fct_akim_ranking"], "the marts must hold a ranking for the comparison to mean anything"
-    assert killed_marts == _marts(reference_home / "warehouse.duckdb")
+    assert killed_marts == mart_rows(reference_home / "warehouse.duckdb", without_tz_timestamps=True)
 
 
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
