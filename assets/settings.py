@@ -29,6 +29,13 @@ MAX_TEXT_ENV = "AKIMS_MAX_TEXT_CHARS"
 DEFAULT_MAX_TEXT_CHARS = 65_536
 BACKEND_ENV = "AKIMS_BACKEND"
 DEFAULT_BACKEND = "embedded"
+# rank intervals (fct_rank_intervals): dbt reads these two through env_var() in dbt_project.yml,
+# whose defaults must stay equal to these (tests/test_settings.py)
+REPLICATES_ENV = "AKIMS_RANK_INTERVAL_REPLICATES"
+DEFAULT_REPLICATES = 1000
+MAX_REPLICATES = 100_000
+SEED_ENV = "AKIMS_RANK_INTERVAL_SEED"
+DEFAULT_SEED = "1"
 
 
 def duckdb_memory_limit(env: Mapping[str, str] = os.environ) -> str:
@@ -54,6 +61,26 @@ def classifier_backend(env: Mapping[str, str] = os.environ) -> str:
     return env.get(BACKEND_ENV) or DEFAULT_BACKEND
 
 
+def rank_interval_replicates(env: Mapping[str, str] = os.environ) -> int:
+    """`AKIMS_RANK_INTERVAL_REPLICATES` (default 1000): resamples behind each period's rank intervals."""
+    raw = env.get(REPLICATES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_REPLICATES
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_REPLICATES:
+        raise SettingError(f"{REPLICATES_ENV} must be a whole number from 1 to {MAX_REPLICATES}, got {raw!r}")
+    return int(raw)
+
+
+def rank_interval_seed(env: Mapping[str, str] = os.environ) -> str:
+    """`AKIMS_RANK_INTERVAL_SEED` (default 1): the resamples' seed, letters, digits, '-' or '_'."""
+    raw = env.get(SEED_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SEED
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", raw):
+        raise SettingError(f"{SEED_ENV} must be 1-64 letters, digits, '-' or '_', got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -63,6 +90,8 @@ class Settings:
     max_text_chars: int
     backend: str
     quality: QualitySettings
+    rank_interval_replicates: int
+    rank_interval_seed: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,4 +106,6 @@ class Settings:
             max_text_chars=max_text_chars(),
             backend=classifier_backend(),
             quality=load_settings(),
+            rank_interval_replicates=rank_interval_replicates(),
+            rank_interval_seed=rank_interval_seed(),
         )

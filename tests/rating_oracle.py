@@ -7,9 +7,12 @@ checked against it on data no unit test was written for.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -165,3 +168,72 @@ def weekly_ranking(
         for t in ranked
     }
     return tournament(per_tenure)
+
+
+# --- rank intervals (issue #18): the resampling by author, written out plainly ----------------
+
+MASK32 = 0xFFFFFFFF
+# P(X <= k) of Poisson(1), k = 0..7, as thresholds on a 32-bit uniform
+POISSON_THRESHOLDS = [round(sum(math.exp(-1) / math.factorial(j) for j in range(k + 1)) * 2**32) for k in range(8)]
+
+
+def stream_key(seed: str, period_kind: str, period: str, author_id: str) -> int:
+    """The author's 32-bit key in a period: the first 8 hex digits of md5('seed|kind|period|author')."""
+    return int(hashlib.md5(f"{seed}|{period_kind}|{period}|{author_id}".encode()).hexdigest()[:8], 16)
+
+
+def poisson_draws(key: int, replicate: int) -> int:
+    """How many times the author is drawn in the replicate (the documented hash, then Poisson(1))."""
+    h = key ^ ((replicate * 2654435761) & MASK32)
+    h ^= h >> 16
+    h = (h * 2146121005) & MASK32
+    h ^= h >> 15
+    h = (h * 830770091) & MASK32
+    h ^= h >> 16
+    return next((k for k, limit in enumerate(POISSON_THRESHOLDS) if h < limit), 8)
+
+
+def resampled_ranking(mentions_by_person: dict[str, list[OracleMention]], draws: Callable[[str], int]) -> list[dict]:
+    """The tournament when each author is drawn draws(author_id) times: an author drawn k times
+    becomes k distinct authors (clones) each repeating its mentions."""
+    return tournament(
+        {
+            person: indicators(
+                [replace(m, author_id=f"{m.author_id}#{k}") for m in mentions for k in range(draws(m.author_id))]
+            )
+            for person, mentions in mentions_by_person.items()
+        }
+    )
+
+
+def percentile_disc(values: list[int], fraction: float) -> int:
+    """The first value whose cumulative share reaches `fraction` (SQL percentile_disc)."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def replicate_places(
+    mentions_by_person: dict[str, list[OracleMention]], seed: str, period_kind: str, period: str, replicates: int
+) -> dict[str, list[int]]:
+    """Each person's place in replicates 1..n of the period (the seeded draws per author)."""
+    keys = {
+        m.author_id: stream_key(seed, period_kind, period, m.author_id)
+        for mentions in mentions_by_person.values()
+        for m in mentions
+    }
+    places: dict[str, list[int]] = {person: [] for person in mentions_by_person}
+    for replicate in range(1, replicates + 1):
+        for row in resampled_ranking(mentions_by_person, lambda author, r=replicate: poisson_draws(keys[author], r)):
+            places[row["person_id"]].append(row["rank"])
+    return places
+
+
+def interval_rows(order: list[str], places: dict[str, list[int]]) -> list[tuple]:
+    """(rank, person, rank_low, rank_high, p_above_next, replicates) for the published order."""
+    rows = []
+    for rank, person in enumerate(order, start=1):
+        mine = places[person]
+        following = places[order[rank]] if rank < len(order) else None
+        above = sum(a < b for a, b in zip(mine, following, strict=True)) / len(mine) if following else None
+        rows.append((rank, person, percentile_disc(mine, 0.05), percentile_disc(mine, 0.95), above, len(mine)))
+    return rows

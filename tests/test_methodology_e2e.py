@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,8 +24,11 @@ from tests.conftest import write_csv, write_jsonl
 from tests.rating_oracle import (
     OracleMention,
     OracleTenure,
+    covers,
     effective_tenures,
     eligibility,
+    interval_rows,
+    replicate_places,
     weekly_ranking,
 )
 
@@ -214,3 +218,50 @@ def test_week_with_a_gap_and_a_short_tenure_ranks_nobody_from_that_region(
     regions = {r["region_code"] for r in json.loads(capsys.readouterr().out)}
     assert "KZ-43" not in regions  # Kusherbaev 3 days, then the post is empty
     assert regions == {"KZ-19", "KZ-15", "KZ-27", "KZ-47"}
+
+
+def test_rank_intervals_match_resampling_by_author(built: Path) -> None:
+    """Every week's rank intervals and neighbour probabilities equal a plain-Python resampling:
+    the same seeded draws per author and replicate (tests/rating_oracle.py writes the documented
+    hash out), each drawn author cloned, the oracle's own indicators and tournament per replicate."""
+    con = duckdb.connect(str(built / "warehouse.duckdb"), read_only=True)
+    try:
+        # the author ids as the warehouse keys them (private authors are pseudonymised in staging)
+        stored_author = dict(
+            con.execute("select source_key, author_id from staging.stg_warehouse__mentions").fetchall()
+        )
+        settings = dict(con.execute("select setting, value from marts.dim_settings").fetchall())
+        published = con.execute(
+            """select period, rank, person_id, rank_low, rank_high, p_above_next, replicates
+               from marts.fct_rank_intervals where period_kind = 'week' order by period, rank"""
+        ).fetchall()
+    finally:
+        con.close()
+    seed, replicates = settings["rank_interval_seed"], int(settings["rank_interval_replicates"])
+    mentions = [
+        replace(m, author_id=stored_author[f"{m.platform}:{m.id}"]) for m in _oracle_inputs(built / "warehouse.duckdb")
+    ]
+    tenures = effective_tenures(
+        [OracleTenure(r, p, date.fromisoformat(s), date.fromisoformat(e) if e else None) for r, p, s, e in TENURES]
+    )
+    rows = eligibility(mentions, tenures, {(platform, author) for platform, author in OFFICIAL_ACCOUNTS})
+
+    expected = []
+    for week in range(WEEKS):
+        monday = FIRST_MONDAY + timedelta(days=7 * week)
+        year, number, _ = monday.isocalendar()
+        period = f"{year}-W{number:02d}"
+        order = [r["person_id"] for r in weekly_ranking(monday, rows, tenures)]
+        days = {monday + timedelta(days=k) for k in range(7)}
+        ranked = {t.person_id: t for t in tenures if sum(covers(t, d) for d in days) >= 4}
+        by_person = {
+            person: [m for m, _, status, t in rows if status == "eligible" and t == tenure and m.day in days]
+            for person, tenure in ranked.items()
+        }
+        places = replicate_places(by_person, seed, "week", period, replicates)
+        expected += [(period, *row) for row in interval_rows(order, places)]
+
+    assert len(published) == len(expected) > 30
+    for got, want in zip(published, expected, strict=True):
+        assert got[:5] == want[:5] and got[6] == want[6]
+        assert (got[5] is None and want[5] is None) or abs(got[5] - want[5]) < 1e-12, (got, want)

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from assets.paths import DBT_PROJECT_DIR, SettingError
-from assets.settings import DEFAULT_BACKEND, DEFAULT_MAX_TEXT_CHARS, DEFAULT_MEMORY_LIMIT, Settings
+from assets.settings import (
+    DEFAULT_BACKEND,
+    DEFAULT_MAX_TEXT_CHARS,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    Settings,
+)
 
 VARIABLES = (
     "AKIMS_DUCKDB_MEMORY_LIMIT",
@@ -18,6 +25,8 @@ VARIABLES = (
     "AKIMS_PARALLEL_MIN_MENTIONS",
     "AKIMS_QUALITY_LEAKAGE_MAX_SHARE",
     "AKIMS_QUALITY_GATE",
+    "AKIMS_RANK_INTERVAL_REPLICATES",
+    "AKIMS_RANK_INTERVAL_SEED",
 )
 
 
@@ -37,6 +46,7 @@ def test_defaults(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.backend == DEFAULT_BACKEND
     assert settings.workers >= 1
     assert settings.quality.gate == "block"
+    assert (settings.rank_interval_replicates, settings.rank_interval_seed) == (DEFAULT_REPLICATES, DEFAULT_SEED)
 
 
 def test_values_from_the_environment(clean_env: pytest.MonkeyPatch) -> None:
@@ -44,7 +54,10 @@ def test_values_from_the_environment(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("AKIMS_MAX_TEXT_CHARS", "100")
     clean_env.setenv("AKIMS_WORKERS", "2")
     clean_env.setenv("AKIMS_QUALITY_LEAKAGE_MAX_SHARE", "0.05")
+    clean_env.setenv("AKIMS_RANK_INTERVAL_REPLICATES", "200")
+    clean_env.setenv("AKIMS_RANK_INTERVAL_SEED", "newsroom-2019")
     settings = Settings.from_env()
+    assert (settings.rank_interval_replicates, settings.rank_interval_seed) == (200, "newsroom-2019")
     assert (settings.duckdb_memory_limit, settings.max_text_chars, settings.workers) == ("4GB", 100, 2)
     assert settings.quality.leakage_max_share == 0.05
 
@@ -58,6 +71,9 @@ def test_values_from_the_environment(clean_env: pytest.MonkeyPatch) -> None:
         ("AKIMS_PARALLEL_MIN_MENTIONS", "-1"),
         ("AKIMS_QUALITY_LEAKAGE_MAX_SHARE", "two percent"),
         ("AKIMS_QUALITY_GATE", "maybe"),
+        ("AKIMS_RANK_INTERVAL_REPLICATES", "0"),
+        ("AKIMS_RANK_INTERVAL_REPLICATES", "lots"),
+        ("AKIMS_RANK_INTERVAL_SEED", "1'; drop table x"),
     ],
 )
 def test_a_bad_value_is_one_error_naming_its_variable(clean_env: pytest.MonkeyPatch, variable: str, value: str) -> None:
@@ -70,6 +86,13 @@ def test_dbt_connection_falls_back_to_the_same_memory_limit() -> None:
     """profiles.yml's fallback (dbt run by hand, without `akims`) is the one default."""
     profiles = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     assert f"env_var('AKIMS_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profiles
+
+
+def test_dbt_falls_back_to_the_same_rank_interval_settings() -> None:
+    """dbt_project.yml's fallbacks (dbt run by hand) are the rank-interval defaults of assets/settings.py."""
+    project = (DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
+    assert f"env_var('AKIMS_RANK_INTERVAL_REPLICATES', '{DEFAULT_REPLICATES}')" in project
+    assert f"env_var('AKIMS_RANK_INTERVAL_SEED', '{DEFAULT_SEED}')" in project
 
 
 def test_fct_data_quality_falls_back_to_the_same_quality_settings() -> None:

@@ -15,6 +15,12 @@ with settings as (
     union all
     select 'timezone', '{{ var("timezone") }}',
            'time zone of the calendar dates (local_date, computed with tz history)'
+    union all
+    select 'rank_interval_replicates', '{{ var("rank_interval_replicates") }}',
+           'rank intervals: resamples of each period''s eligible mentions by author'
+    union all
+    select 'rank_interval_seed', '{{ var("rank_interval_seed") }}',
+           'rank intervals: seed of the resamples (same seed and data, same intervals)'
 
 )
 

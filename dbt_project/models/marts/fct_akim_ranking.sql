@@ -1,8 +1,9 @@
 {#- The tournament table. Among the N tenures ranked in a period each indicator gives
     N + 1 - r points (r = rank() on the indicator, ties share the best place; negative: fewer is
     better; tone_index compared unrounded); score = the sum of the seven. Order: score desc,
-    tone_index desc, mentions desc, person_id asc (then region_code); rank = row_number.
-    Tenures not ranked are listed with a NULL rank and the reason. -#}
+    tone_index desc, mentions desc, person_id asc (then region_code); rank = row_number. The
+    arithmetic is macro tournament_ctes (macros/rankings.sql), shared with the resamples behind
+    the rank intervals (int_rank_replicates). Tenures not ranked are listed with a NULL rank and the reason. -#}
 with indicators as (
 
     select * from {{ ref('int_akim_indicators') }}
@@ -22,69 +23,7 @@ ranked_entries as (
 
 ),
 
-field_sizes as (
-
-    select period_kind, period, count(*) as ranked_count
-    from ranked_entries
-    group by period_kind, period
-
-),
-
-places as (
-
-    select
-        ranked_entries.*,
-        field_sizes.ranked_count,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.mentions desc)   as mentions_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.positive desc)   as positive_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.negative asc)    as negative_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.tone_index desc) as tone_index_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.authors desc)    as authors_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.engagement desc) as engagement_place,
-        rank() over (partition by ranked_entries.period_kind, ranked_entries.period order by ranked_entries.reach desc)      as reach_place
-    from ranked_entries
-    inner join field_sizes
-        on field_sizes.period_kind = ranked_entries.period_kind
-        and field_sizes.period = ranked_entries.period
-
-),
-
-points as (
-
-    select
-        places.*,
-        ranked_count + 1 - mentions_place    as mentions_points,
-        ranked_count + 1 - positive_place    as positive_points,
-        ranked_count + 1 - negative_place    as negative_points,
-        ranked_count + 1 - tone_index_place  as tone_index_points,
-        ranked_count + 1 - authors_place     as authors_points,
-        ranked_count + 1 - engagement_place  as engagement_points,
-        ranked_count + 1 - reach_place       as reach_points
-    from places
-
-),
-
-scored as (
-
-    select
-        points.*,
-        mentions_points + positive_points + negative_points + tone_index_points
-            + authors_points + engagement_points + reach_points as score
-    from points
-
-),
-
-ordered as (
-
-    select
-        scored.*,
-        row_number() over (
-            partition by period_kind, period
-            order by score desc, tone_index desc, mentions desc, person_id asc, region_code asc
-        ) as rank
-    from scored
-
-),
+{{ tournament_ctes('ranked_entries', ['period_kind', 'period']) }},
 
 ranked_rows as (
 
