@@ -326,46 +326,67 @@ def _reading() -> Iterator[Any]:
 
 
 def print_ranking(period: str, fmt: str) -> int:
+    from assets.publishing.intervals import (
+        INTERVAL_COLUMNS,
+        csv_interval_value,
+        missing_intervals_note,
+        read_intervals,
+        with_intervals,
+    )
     from assets.publishing.rankings import RANKING_COLUMNS, format_value, published_periods, read_ranking
     from orchestration.partitions import parse_period
 
     label = _period_label(period)
     kind, first, last = parse_period(label)
+    build_hint = f"akims run --from {first} --to {last}"
     try:
         with _reading() as con:
             periods = published_periods(con)
-            _refuse_if_blocked(con, label, f"akims run --from {first} --to {last}")
+            _refuse_if_blocked(con, label, build_hint)
             if label not in periods:
-                raise UsageError(
-                    f"no published ranking for {label} in this warehouse; build it with "
-                    f"`akims run --from {first} --to {last}`"
-                )
-            rows = read_ranking(con, label)
+                raise UsageError(f"no published ranking for {label} in this warehouse; build it with `{build_hint}`")
+            published = read_ranking(con, label)
+            intervals = read_intervals(con, label)
             settings = periods[label]["settings"]
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from exc
+    rows = with_intervals(published, intervals)  # the interval columns come after the published ones
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(RANKING_COLUMNS)
+        writer.writerow((*RANKING_COLUMNS, *INTERVAL_COLUMNS))
         for row in rows:
-            writer.writerow([format_value(c, row[c]) for c in RANKING_COLUMNS])
+            writer.writerow(
+                [format_value(c, row[c]) for c in RANKING_COLUMNS]
+                + [csv_interval_value(row[c]) for c in INTERVAL_COLUMNS]
+            )
         sys.stdout.write(buffer.getvalue())
     else:
         print(render_table(rows))
         shown = ", ".join(f"{k}={v}" for k, v in settings.items())
         print(f"\n{label} ({kind.replace('_', '-')} {first}..{last}); settings: {shown}")
         print(f"(not-ranked tenures and exclusions: akims summary --period {label})")
+    note = missing_intervals_note(label, published, intervals, build_hint)
+    if note:  # on stderr: the CSV and JSON on stdout stay machine-readable
+        print(f"akims: {note}", file=sys.stderr)
     return 0
 
 
 def render_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The ranking as a text table: the published columns, then the place range (`n/a` when the
+    warehouse has no rank intervals) and the probability of being above the next place."""
+    from assets.publishing.intervals import INTERVAL_TABLE_COLUMNS, format_interval_value
     from assets.publishing.rankings import RANKING_COLUMNS, format_value
 
-    cells = [list(RANKING_COLUMNS)] + [[format_value(c, r[c]) for c in RANKING_COLUMNS] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(RANKING_COLUMNS))]
+    columns = (*RANKING_COLUMNS, *INTERVAL_TABLE_COLUMNS)
+    cells = [list(columns)] + [
+        [format_value(c, r[c]) for c in RANKING_COLUMNS]
+        + [format_interval_value(c, r.get(c)) for c in INTERVAL_TABLE_COLUMNS]
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = []
     for n, row in enumerate(cells):
         lines.append(
@@ -437,9 +458,12 @@ def cmd_quality(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from assets.publishing.intervals import interval_line, missing_interval_reason
     from assets.publishing.summary import explain
+    from orchestration.partitions import parse_period
 
     label = _period_label(args.period)
+    _, first, last = parse_period(label)
     try:
         with _reading() as con:
             found = explain(con, label, args.akim)
@@ -455,6 +479,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"rank {row['rank']}, score {row['score']}" if row["is_ranked"] else f"not ranked: {row['not_ranked_reason']}"
     )
     print(f"{row['akim_name']} ({row['person_id']}, {row['region_code']}) in {label}: {status}")
+    if row["is_ranked"]:
+        reason = missing_interval_reason(found["intervals_available"], label, f"akims run --from {first} --to {last}")
+        print(interval_line(int(row["rank"]), found["interval"], reason))
     print("indicators: " + ", ".join(f"{k}={v}" for k, v in found["indicators"].items()))
     if found["excluded"]:
         print("not counted: " + ", ".join(f"{k} {v}" for k, v in found["excluded"].items()))
@@ -496,12 +523,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         with _reading() as con:
             # a period the gate refuses is not exported either (it exported the withdrawn ranking)
             _refuse_if_blocked(con, label, f"akims run --from {first} --to {last}")
-            manifest = export_period(con, label, akims_home() / "exports", formats)
+            manifest = export_period(
+                con, label, akims_home() / "exports", formats, build_hint=f"akims run --from {first} --to {last}"
+            )
     except (FileNotFoundError, ExportError) as exc:
         raise UsageError(str(exc)) from exc
     folder = akims_home() / "exports" / label
     for item in manifest["files"]:
         print(f"{folder / item['file']}  ({item['rows']} rows)")
+    for item in manifest["skipped"]:
+        print(f"akims: {item['note']}", file=sys.stderr)
     return 0
 
 

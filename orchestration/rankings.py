@@ -16,6 +16,7 @@ from orchestration.resources import WarehouseResource
 # the marts publishing reads (publish.periods records dim_settings): a backfill of `+half_year_ranking` builds them
 RANKING_DEPS = [
     dg.AssetKey("fct_akim_ranking"),
+    dg.AssetKey("fct_rank_intervals"),
     dg.AssetKey("fct_period_summary"),
     dg.AssetKey("fct_data_quality"),
     dg.AssetKey("dim_settings"),

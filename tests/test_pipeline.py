@@ -190,8 +190,9 @@ def test_demo_half_year_keeps_leavers_and_lists_june_newcomers(
     assert len(ranked) == 14  # the 14 oblasts of 2019, one akim each
     assert main(["rank", "--period", "2019-H1", "--format", "csv"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
-    assert header == (
-        "rank,person_id,akim_name,region_code,score,mentions,positive,negative,tone_index,authors,engagement,reach"
+    assert header == (  # the published columns first, in their order; the rank interval's after them
+        "rank,person_id,akim_name,region_code,score,mentions,positive,negative,tone_index,authors,engagement,reach,"
+        "place_range,rank_low,rank_high,p_above_next"
     )
 
 

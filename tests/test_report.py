@@ -7,19 +7,42 @@ the HTML must load nothing from the network, and the exports must read back as t
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
+from decimal import ROUND_FLOOR, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from assets.publishing.charts import INTERVAL_BAR_PAD, INTERVAL_BAR_WIDTH, interval_bar, interval_x
+from assets.publishing.intervals import (
+    RankInterval,
+    format_interval_value,
+    interval_line,
+    missing_intervals_note,
+    place_range,
+    probability_digits,
+    with_intervals,
+)
+from assets.publishing.rankings import RANKING_COLUMNS
 from assets.publishing.rendering import render_html, render_markdown
 from assets.publishing.report_data import load_report_data, previous_label, summarise_quality
-from assets.publishing.wording import not_ranked_reasons, plural_ru, podium_text, reason_ru
+from assets.publishing.wording import (
+    lead_sentence,
+    not_ranked_reasons,
+    plural_ru,
+    podium_text,
+    probability_ru,
+    reason_ru,
+)
 from orchestration.cli import main
 
 PERIOD = "2019-H1"
@@ -327,3 +350,286 @@ def test_templates_escape_what_they_lay_out(home: Path) -> None:
     assert "в рейтинге нет ни одного акима" in render_markdown(nobody)
     assert "| место | аким | регион |" in render_markdown(nobody)
     assert "Проверки качества данных в этом хранилище не выполнялись." in render_html(nobody, {})
+    assert 'id="interval-note"' not in render_html(nobody, {}) and "Места (90 %)" not in render_markdown(nobody)
+
+
+# ---------------------------------------------------------------- rank intervals (issue #18)
+def mart_intervals(home: Path, period: str, snapshot: str = "warehouse.duckdb") -> list[dict]:
+    con = duckdb.connect(str(home / snapshot), read_only=True)
+    try:
+        cursor = con.execute("select * from marts.fct_rank_intervals where period = ? order by rank", [period])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def two_digits_down(p: float) -> str:
+    """The probability as the report and `akims explain` print it: two decimals, rounded down."""
+    return str(Decimal(repr(p)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
+
+
+def expected_range(row: dict) -> str:
+    return str(row["rank_low"]) if row["rank_low"] == row["rank_high"] else f"{row['rank_low']}–{row['rank_high']}"
+
+
+def test_rank_intervals_cover_every_ranked_row(home: Path) -> None:
+    """The mart the publishing layer reads: one row per ranked row, sane bounds (the tests below
+    compare the outputs with it, so it must hold what they assume)."""
+    ranked = mart_ranking(home, PERIOD)
+    intervals = mart_intervals(home, PERIOD)
+    assert [(r["rank"], r["person_id"], r["region_code"]) for r in intervals] == [
+        (r["rank"], r["person_id"], r["region_code"]) for r in ranked
+    ]
+    for row in intervals:
+        assert 1 <= row["rank_low"] <= row["rank_high"] <= len(ranked)
+        assert (row["p_above_next"] is None) == (row["rank"] == len(ranked))
+        assert row["replicates"] > 0
+
+
+def test_html_has_one_interval_bar_per_ranked_row_with_the_marts_bounds(home: Path) -> None:
+    intervals = mart_intervals(home, PERIOD)
+    html = (home / "reports" / f"{PERIOD}.html").read_text(encoding="utf-8")
+    bars = re.findall(
+        r'<svg class="interval"[^>]*? data-rank="(\d+)" data-rank-low="(\d+)" data-rank-high="(\d+)" '
+        r'data-places="(\d+)">(.*?)</svg>',
+        html,
+        re.S,
+    )
+    n = len(intervals)
+    assert [tuple(map(int, b[:4])) for b in bars] == [(r["rank"], r["rank_low"], r["rank_high"], n) for r in intervals]
+    span = INTERVAL_BAR_WIDTH - 2 * INTERVAL_BAR_PAD
+    for (_, _, _, _, body), row in zip(bars, intervals, strict=True):
+        x = {k: INTERVAL_BAR_PAD + (row[k] - 1) * span / (n - 1) for k in ("rank_low", "rank_high", "rank")}
+        rect = re.search(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', body)
+        dot = re.search(r'<circle cx="([\d.]+)"', body)
+        assert rect and dot
+        assert float(rect.group(1)) == pytest.approx(x["rank_low"] - 3, abs=0.06)  # the bar spans low..high
+        assert float(rect.group(1)) + float(rect.group(2)) == pytest.approx(x["rank_high"] + 3, abs=0.11)
+        assert float(dot.group(1)) == pytest.approx(x["rank"], abs=0.06)  # the mark at the published place
+    table = parse(html).tables["ranking"]
+    assert [row["place_range"] for row in table] == [expected_range(r) for r in intervals]
+    assert all(
+        f"интервал {expected_range(r)} из {n}" in row["interval_bar"] for row, r in zip(table, intervals, strict=True)
+    )
+    md = (home / "reports" / f"{PERIOD}.md").read_text(encoding="utf-8")
+    assert "| места (90 %) |" in md
+    for r in intervals:
+        assert re.search(rf"^\| {r['rank']} \| .* \| {re.escape(expected_range(r))} \|$", md, re.M), r["rank"]
+
+
+def test_podium_says_when_a_lead_is_not_solid(home: Path) -> None:
+    """A podium place whose akim is above the next one in fewer than 95 % of the resamples gets
+    "<surname> впереди с вероятностью 0,94"; a solid lead gets nothing."""
+    intervals = mart_intervals(home, PERIOD)
+    html = (home / "reports" / f"{PERIOD}.html").read_text(encoding="utf-8")
+    podium = re.search(r'<p class="podium" id="podium">(.*?)</p>', html, re.S)
+    assert podium is not None
+    md = (home / "reports" / f"{PERIOD}.md").read_text(encoding="utf-8")
+    shaky = 0
+    for row in intervals[:3]:
+        p = row["p_above_next"]
+        clause = f"{row['akim_name'].split()[0]} впереди с вероятностью {two_digits_down(p).replace('.', ',')}"
+        assert (clause in podium.group(1)) == (p < 0.95), (row["rank"], p)
+        assert (clause in md) == (p < 0.95)
+        assert f"{row['akim_name'].split()[0]} впереди с вероятностью" in podium.group(1) or p >= 0.95
+        shaky += p < 0.95
+    assert ("Отрыв от следующего места не бесспорен" in podium.group(1)) == (shaky > 0)
+    assert podium.group(1).count("впереди с вероятностью") == shaky
+
+
+def test_exports_contain_the_rank_intervals(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["export", "--period", PERIOD]) == 0
+    assert "not exported" not in capsys.readouterr().err
+    folder = home / "exports" / PERIOD
+    order = "order by rank"
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        expected = con.execute(f"select * from marts.fct_rank_intervals where period = ? {order}", [PERIOD]).fetchall()
+        columns = [d[0] for d in con.execute("select * from marts.fct_rank_intervals limit 0").description]
+        parquet = con.execute(f"select * from read_parquet('{folder / 'fct_rank_intervals.parquet'}') {order}")
+        assert [d[0] for d in parquet.description] == columns
+        assert parquet.fetchall() == expected
+        from_csv = con.execute(f"select * from read_csv('{folder / 'fct_rank_intervals.csv'}', header = true) {order}")
+        assert [d[0] for d in from_csv.description] == columns
+        assert [tuple(map(str, r)) for r in from_csv.fetchall()] == [tuple(map(str, r)) for r in expected]
+    finally:
+        con.close()
+    assert len(expected) == len(mart_ranking(home, PERIOD))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {"mart": "fct_rank_intervals", "format": "csv", "file": "fct_rank_intervals.csv", "rows": len(expected)} in (
+        manifest["files"]
+    )
+    assert manifest["skipped"] == []
+
+
+def test_rank_prints_the_interval_columns_of_the_mart(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`akims rank`: the published columns unchanged and first, then the place range (csv, json,
+    table) equal to marts.fct_rank_intervals; nothing on stderr when every row has one."""
+    intervals = mart_intervals(home, PERIOD)
+    capsys.readouterr()
+    assert main(["rank", "--period", PERIOD, "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == [*RANKING_COLUMNS, "place_range", "rank_low", "rank_high", "p_above_next"]
+    assert [
+        (int(r["rank"]), r["place_range"], int(r["rank_low"]), int(r["rank_high"]), r["p_above_next"]) for r in rows
+    ] == [
+        (
+            i["rank"],
+            expected_range(i),
+            i["rank_low"],
+            i["rank_high"],
+            "" if i["p_above_next"] is None else str(i["p_above_next"]),
+        )
+        for i in intervals
+    ]
+    assert main(["rank", "--period", PERIOD, "--format", "json"]) == 0
+    published = json.loads(capsys.readouterr().out)
+    assert [list(r)[: len(RANKING_COLUMNS)] for r in published] == [list(RANKING_COLUMNS)] * len(published)
+    assert [(r["rank"], r["rank_low"], r["rank_high"], r["p_above_next"]) for r in published] == [
+        (i["rank"], i["rank_low"], i["rank_high"], i["p_above_next"]) for i in intervals
+    ]
+    assert main(["rank", "--period", PERIOD]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split()
+    assert header[-2:] == ["place_range", "p_above_next"]
+    table = [line.split() for line in lines[2 : 2 + len(intervals)]]
+    assert [(int(t[0]), t[-2], t[-1]) for t in table] == [
+        (i["rank"], expected_range(i), "n/a" if i["p_above_next"] is None else two_digits_down(i["p_above_next"]))
+        for i in intervals
+    ]
+
+
+def test_explain_prints_the_place_range_and_the_next_akim(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    intervals = mart_intervals(home, PERIOD)
+    first, second, last = intervals[0], intervals[1], intervals[-1]
+    capsys.readouterr()
+    assert main(["explain", "--period", PERIOD, "--akim", first["person_id"]]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"Place 1 (90 % interval {expected_range(first)}); ahead of {second['akim_name']} ({second['person_id']}) "
+        f"with probability {two_digits_down(first['p_above_next'])} ({first['replicates']} resamples)"
+    ) in out.splitlines()
+    assert main(["explain", "--period", PERIOD, "--akim", last["person_id"]]) == 0
+    assert f"Place {last['rank']} (90 % interval {expected_range(last)}); last ranked" in capsys.readouterr().out
+    assert main(["explain", "--period", PERIOD, "--akim", first["person_id"], "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["interval"] == {
+        "rank_low": first["rank_low"],
+        "rank_high": first["rank_high"],
+        "p_above_next": first["p_above_next"],
+        "replicates": first["replicates"],
+        "next_person_id": second["person_id"],
+        "next_akim_name": second["akim_name"],
+    }
+    assert found["intervals_available"] is True
+
+
+def test_a_warehouse_without_the_interval_mart_still_ranks_reports_and_exports(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warehouse built before marts.fct_rank_intervals (its serving snapshot, which readers open,
+    without the mart): every reader shows the place range as missing and says once how to get it."""
+    old = tmp_path / "old-home"
+    old.mkdir()
+    shutil.copy(home / "serving.duckdb", old / "serving.duckdb")
+    con = duckdb.connect(str(old / "serving.duckdb"))
+    con.execute("drop table marts.fct_rank_intervals")
+    con.close()
+    monkeypatch.setenv("AKIMS_HOME", str(old))
+    hint = "rebuild with `akims run --from 2019-01-01 --to 2019-06-30` (or `dbt build`) to get them"
+    capsys.readouterr()
+    assert main(["rank", "--period", PERIOD, "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        err == f"akims: no rank intervals: this warehouse was built before marts.fct_rank_intervals existed; {hint}\n"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(r["place_range"] == r["rank_low"] == r["rank_high"] == r["p_above_next"] == "" for r in rows)
+    assert main(["rank", "--period", PERIOD, "--format", "json"]) == 0
+    assert all(r["place_range"] is None and r["p_above_next"] is None for r in json.loads(capsys.readouterr().out))
+    assert main(["rank", "--period", PERIOD]) == 0
+    out, err = capsys.readouterr()
+    assert all(line.split()[-2:] == ["n/a", "n/a"] for line in out.splitlines()[2 : 2 + len(rows)])
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert main(["explain", "--period", PERIOD, "--akim", rows[0]["person_id"]]) == 0
+    assert f"Place 1 (90 % interval n/a: this warehouse was built before marts.fct_rank_intervals existed; {hint})" in (
+        capsys.readouterr().out
+    )
+    assert main(["report", "--period", PERIOD]) == 0
+    html = (old / "reports" / f"{PERIOD}.html").read_text(encoding="utf-8")
+    assert '<svg class="interval"' not in html and "впереди с вероятностью" not in html
+    assert all(row["place_range"] == "н/д" for row in parse(html).tables["ranking"])
+    assert "Интервалы мест не рассчитаны" in html
+    assert main(["export", "--period", PERIOD, "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert "fct_akim_ranking.csv" in out and "fct_rank_intervals" not in out
+    assert err == (
+        "akims: fct_rank_intervals not exported: this warehouse was built before rank intervals (issue #18); "
+        "rebuild with `akims run --from 2019-01-01 --to 2019-06-30` to get it\n"
+    )
+    manifest = json.loads((old / "exports" / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["mart"] for s in manifest["skipped"]] == ["fct_rank_intervals"]
+
+
+def test_rank_interval_helpers() -> None:
+    assert place_range(1, 2) == "1–2" and place_range(3, 3) == "3"
+    assert [probability_digits(p) for p in (0.949, 0.95, 0.29, 1.0, 0.0, 0.6251)] == [
+        "0.94",
+        "0.95",
+        "0.29",
+        "1.00",
+        "0.00",
+        "0.62",
+    ]
+    assert probability_ru(0.949) == "0,94"
+    rows = [
+        {"rank": 1, "akim_name": "Баталов Амандык", "p_above_next": 0.94},
+        {"rank": 2, "akim_name": "Шукеев Умирзак", "p_above_next": 0.95},
+        {"rank": 3, "akim_name": "Кошанов Ерлан", "p_above_next": 0.5},
+        {"rank": 4, "akim_name": "Уразалин Ондасын", "p_above_next": 0.1},
+    ]
+    assert lead_sentence(rows) == (
+        "Отрыв от следующего места не бесспорен: Баталов впереди с вероятностью 0,94; "
+        "Кошанов впереди с вероятностью 0,50."
+    )
+    assert lead_sentence([{**r, "p_above_next": 0.99} for r in rows]) is None
+    assert lead_sentence([{**r, "p_above_next": None} for r in rows]) is None
+    bar = interval_bar(2, 1, 3, 5)
+    assert 'data-rank="2" data-rank-low="1" data-rank-high="3" data-places="5"' in bar
+    assert "http" not in bar and bar.startswith("<svg ") and bar.endswith("</svg>")
+    assert interval_x(1, 5) == INTERVAL_BAR_PAD and interval_x(5, 5) == INTERVAL_BAR_WIDTH - INTERVAL_BAR_PAD
+    assert interval_x(1, 1) == INTERVAL_BAR_WIDTH / 2
+    published = [
+        {"rank": 1, "person_id": "a", "region_code": "KZ-1"},
+        {"rank": 2, "person_id": "b", "region_code": "KZ-2"},
+    ]
+    one = RankInterval(1, "a", "A A", "KZ-1", "t-a", 1, 2, 0.7, 100)
+    other_place = RankInterval(1, "b", "B B", "KZ-2", "t-b", 1, 2, 0.7, 100)  # a ranking rebuilt since
+    merged = with_intervals(published, [one, other_place])
+    assert [(r["place_range"], r["rank_low"], r["p_above_next"]) for r in merged] == [
+        ("1–2", 1, 0.7),
+        (None, None, None),
+    ]
+    assert list(merged[0])[:3] == ["rank", "person_id", "region_code"]  # appended after the published columns
+    hint = "akims run --from 2019-01-01 --to 2019-06-30"
+    assert missing_intervals_note("2019-H1", published, [one], hint) == (
+        "rank intervals missing for 1 of 2 ranked rows of 2019-H1; rebuild with "
+        "`akims run --from 2019-01-01 --to 2019-06-30` (or `dbt build`) to get them"
+    )
+    assert missing_intervals_note("2019-H1", published, [], hint).startswith("no rank intervals for 2019-H1")
+    assert missing_intervals_note("2019-H1", published[:1], [one], hint) is None
+    interval = {"rank_low": 2, "rank_high": 5, "p_above_next": 0.625, "replicates": 1000}
+    assert interval_line(3, {**interval, "next_akim_name": "Б", "next_person_id": "b"}) == (
+        "Place 3 (90 % interval 2–5); ahead of Б (b) with probability 0.62 (1000 resamples)"
+    )
+    assert interval_line(3, {**interval, "next_akim_name": None, "next_person_id": None}) == (
+        "Place 3 (90 % interval 2–5); last ranked (1000 resamples)"
+    )
+    assert interval_line(3, None, "why") == "Place 3 (90 % interval n/a: why)"
+    assert (
+        format_interval_value("p_above_next", 0.949) == "0.94" and format_interval_value("place_range", None) == "n/a"
+    )

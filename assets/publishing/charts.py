@@ -150,3 +150,34 @@ def points_chart(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return svg_text(fig, name, title)
+
+
+# ---------------------------------------------------------------- rank interval bars (no matplotlib)
+INTERVAL_BAR_WIDTH = 80
+INTERVAL_BAR_HEIGHT = 14
+INTERVAL_BAR_PAD = 5
+
+
+def interval_x(place: int, places: int) -> float:
+    """The x of `place` on the bar's 1..places axis (place 1 on the left)."""
+    if places <= 1:
+        return INTERVAL_BAR_WIDTH / 2
+    return INTERVAL_BAR_PAD + (place - 1) * (INTERVAL_BAR_WIDTH - 2 * INTERVAL_BAR_PAD) / (places - 1)
+
+
+def interval_bar(rank: int, rank_low: int, rank_high: int, places: int) -> str:
+    """A small inline `<svg>` for one ranking row: the 1..places axis, a bar spanning
+    rank_low..rank_high and a dot at the published rank. The bounds are also data attributes."""
+    low, high, at = (interval_x(p, places) for p in (rank_low, rank_high, rank))
+    span = str(rank_low) if rank_low == rank_high else f"{rank_low}–{rank_high}"
+    title = _escape(f"место {rank}, 90-процентный интервал {span} из {places}")
+    w, h, mid = INTERVAL_BAR_WIDTH, INTERVAL_BAR_HEIGHT, INTERVAL_BAR_HEIGHT / 2
+    return (
+        f'<svg class="interval" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{title}" '
+        f'data-rank="{rank}" data-rank-low="{rank_low}" data-rank-high="{rank_high}" data-places="{places}">'
+        f"<title>{title}</title>"
+        f'<line x1="{INTERVAL_BAR_PAD}" y1="{mid:g}" x2="{w - INTERVAL_BAR_PAD}" y2="{mid:g}" stroke="#cfd8dc"/>'
+        f'<rect x="{low - 3:.1f}" y="{mid - 4:g}" width="{high - low + 6:.1f}" height="8" rx="4" fill="#90caf9"/>'
+        f'<circle cx="{at:.1f}" cy="{mid:g}" r="3" fill="#0d47a1"/>'
+        "</svg>"
+    )

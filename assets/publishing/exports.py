@@ -2,7 +2,9 @@
 
 Period tables are filtered to the period (the mention-level mart by its week, half_year or year
 column); the dimensions are exported whole so the files can be joined without the warehouse.
-A `manifest.json` lists every file with its row count and the published build.
+A `manifest.json` lists every file with its row count and the published build. A warehouse built
+before a newer mart existed (`fct_rank_intervals`) exports the others; the manifest's `skipped`
+says which is missing and how to get it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,19 @@ import duckdb
 from assets.publishing.rankings import published_periods
 
 EXPORT_FORMATS = ("csv", "parquet")
-PERIOD_MARTS = ("fct_akim_ranking", "fct_akim_indicators", "fct_period_summary", "fct_weekly_first_places")
+PERIOD_MARTS = (
+    "fct_akim_ranking",
+    "fct_akim_indicators",
+    "fct_period_summary",
+    "fct_weekly_first_places",
+    "fct_rank_intervals",
+)
 OPTIONAL_PERIOD_MARTS = ("fct_data_quality",)
 DIMENSIONS = ("dim_akims", "dim_regions", "dim_settings", "dim_periods")
 MENTION_MART = "fct_mention_eligibility"
 PERIOD_COLUMN = {"week": "week", "half_year": "half_year", "year": "year"}
+# marts an older warehouse may lack (built before they existed): skipped with a note, not an error
+NEWER_MARTS = {"fct_rank_intervals": "rank intervals (issue #18)"}
 
 
 class ExportError(LookupError):
@@ -55,6 +65,20 @@ def export_queries(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, tup
     return queries
 
 
+def skipped_marts(con: duckdb.DuckDBPyConnection, build_hint: str = "akims run") -> list[dict[str, str]]:
+    """The newer period marts this warehouse does not have, each with a one-line note."""
+    present = _marts(con)
+    return [
+        {
+            "mart": mart,
+            "note": f"{mart} not exported: this warehouse was built before {what}; "
+            f"rebuild with `{build_hint}` to get it",
+        }
+        for mart, what in NEWER_MARTS.items()
+        if mart not in present
+    ]
+
+
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], path: Path, fmt: str) -> int:
     """Write the rows of `sql` to `path` (atomically); the row count."""
     tmp = path.with_name(path.name + ".tmp")
@@ -67,9 +91,15 @@ def _copy(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], path: Pat
 
 
 def export_period(
-    con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, formats: Sequence[str] = EXPORT_FORMATS
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    out_dir: Path,
+    formats: Sequence[str] = EXPORT_FORMATS,
+    *,
+    build_hint: str = "akims run",
 ) -> dict[str, Any]:
-    """Export the period's marts into `out_dir/<period>/`; returns the manifest written beside them."""
+    """Export the period's marts into `out_dir/<period>/`; returns the manifest written beside them,
+    whose `skipped` lists the newer marts this warehouse lacks (`build_hint` says how to get them)."""
     unknown = sorted(set(formats) - set(EXPORT_FORMATS))
     if unknown:
         raise ExportError(f"unknown export format: {', '.join(unknown)} (use csv or parquet)")
@@ -89,6 +119,7 @@ def export_period(
         "settings": published["settings"] if published else None,
         "build": published["build"] if published else None,
         "files": files,
+        "skipped": skipped_marts(con, build_hint),
     }
     (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

@@ -15,12 +15,14 @@ from assets.publishing.rankings import INDICATORS
 from assets.publishing.report_data import ReportData
 from assets.publishing.wording import (
     INDICATOR_RU,
+    INTERVAL_BAR_HEADER,
     OUTCOME_RU,
     RANKING_HEADERS,
     Table,
     cell,
     exclusion_rows,
     first_places_text,
+    interval_note,
     not_ranked_groups,
     not_ranked_sentence,
     number_ru,
@@ -78,6 +80,7 @@ def _context(data: ReportData) -> dict[str, Any]:
         "title": period_title_ru(data.period_kind, data.period, data.period_start, data.period_end),
         "podium": podium_text(data),
         "ranking": ranking_table(data),
+        "interval_note": interval_note(data),
         "points": points_table(data),
         "first_places": first_places_text(data),
         "not_ranked": [(reason, not_ranked_sentence(rows)) for reason, rows in not_ranked_groups(data)],
@@ -112,8 +115,22 @@ def render_html(data: ReportData, charts: dict[str, str]) -> str:
             podium_classes=[f"podium-{r['rank']}" if int(r["rank"]) <= 3 else "" for r in data.ranking],
             exclusions=[[("what", label), (key, number_ru(n))] for key, label, n in exclusion_rows(data)],
             outcome_css=OUTCOME_CSS,
+            interval_bars={"header": INTERVAL_BAR_HEADER, "column": "interval_bar", "cells": interval_bars(data)},
         )
     )
+
+
+def interval_bars(data: ReportData) -> list[str]:
+    """Per ranking row, the inline SVG bar of its rank interval ("" when the row has none)."""
+    from assets.publishing.charts import interval_bar
+
+    places = len(data.ranking)
+    return [
+        ""
+        if r.get("rank_low") is None or r.get("rank_high") is None
+        else interval_bar(int(r["rank"]), int(r["rank_low"]), int(r["rank_high"]), places)
+        for r in data.ranking
+    ]
 
 
 def build_charts(data: ReportData) -> dict[str, str]:

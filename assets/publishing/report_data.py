@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from assets.publishing.intervals import read_intervals, with_intervals
 from assets.publishing.rankings import INDICATORS, published_periods
 
 PERIOD_COLUMN = {"week": "week", "half_year": "half_year", "year": "year"}
@@ -56,6 +57,10 @@ class ReportData:
     settings: dict[str, Any]
     build: dict[str, Any]
     published_at: Any
+    # rank intervals (marts.fct_rank_intervals): False when the warehouse was built before the mart;
+    # the ranking rows carry place_range, rank_low, rank_high, p_above_next (None when missing)
+    has_intervals: bool = False
+    interval_replicates: int | None = None
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any]) -> list[dict[str, Any]]:
@@ -151,6 +156,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
         """,
         [period],
     )
+    intervals = read_intervals(con, period)
+    ranking = with_intervals(ranking, intervals)
     not_ranked = _rows(
         con,
         """
@@ -239,6 +246,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection, period: str) -> ReportData:
         settings=meta["settings"],
         build=meta["build"],
         published_at=meta["published_at"],
+        has_intervals=intervals is not None,
+        interval_replicates=max((i.replicates for i in intervals or ()), default=None),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from assets.publishing.intervals import match_interval, next_interval, read_intervals
 from assets.publishing.rankings import INDICATORS
 
 EXCLUSION_RULES = (
@@ -115,4 +116,29 @@ def explain(con: duckdb.DuckDBPyConnection, period: str, person_id: str) -> dict
             [period, person_id],
         ).fetchall()
     )
-    return {"row": row, "indicators": {k: row[k] for k in INDICATORS}, "eligible": eligible, "excluded": excluded}
+    return {
+        "row": row,
+        "indicators": {k: row[k] for k in INDICATORS},
+        "eligible": eligible,
+        "excluded": excluded,
+        **explain_interval(con, period, row),
+    }
+
+
+def explain_interval(con: duckdb.DuckDBPyConnection, period: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The ranked row's rank interval and the akim one place lower: `interval` (None when not ranked
+    or not found) and `intervals_available` (False when the warehouse has no interval mart)."""
+    intervals = read_intervals(con, period)
+    found = match_interval(row, intervals) if row["is_ranked"] else None
+    interval = None
+    if found is not None:
+        following = next_interval(found, intervals or [])
+        interval = {
+            "rank_low": found.rank_low,
+            "rank_high": found.rank_high,
+            "p_above_next": found.p_above_next,
+            "replicates": found.replicates,
+            "next_person_id": following.person_id if following else None,
+            "next_akim_name": following.akim_name if following else None,
+        }
+    return {"interval": interval, "intervals_available": intervals is not None}

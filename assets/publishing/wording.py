@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assets.paths import SEEDS_DIR
+from assets.publishing.intervals import probability_digits
 from assets.publishing.rankings import INDICATORS, format_value
 from assets.publishing.report_data import ReportData, biggest_climber
 from assets.publishing.summary import EXCLUSION_RULES
@@ -32,6 +33,9 @@ EXCLUSION_RU = {
     "excluded_out_of_tenure": "вне срока полномочий",
     "excluded_duplicate": "дубликат (тот же автор и текст в ту же неделю)",
 }
+# a lead is solid when the akim is above the next place in at least this share of the resamples
+SOLID_LEAD = 0.95
+NOT_AVAILABLE_RU = "н/д"
 OUTCOME_RU = {"fail": "ошибка", "warn": "предупреждение", "pass": "в порядке"}
 MONTHS_GENITIVE = (
     "января",
@@ -129,6 +133,59 @@ def not_ranked_sentence(rows: list[dict[str, Any]]) -> str:
     )
 
 
+def probability_ru(p: float) -> str:
+    """Two decimals with a decimal comma, rounded down (0,94 for 0.949: a lead below 0.95 never reads 0,95)."""
+    return probability_digits(p).replace(".", ",")
+
+
+def surname(akim_name: str) -> str:
+    """The surname (the first word of "Баталов Амандык"), in the nominative like every name here."""
+    return akim_name.split()[0] if akim_name.split() else akim_name
+
+
+def shaky_leads(ranking: list[dict[str, Any]], places: int = 3) -> list[tuple[str, float]]:
+    """(surname, p_above_next) of the first `places` ranked akims whose lead over the next place is
+    not solid (p_above_next below SOLID_LEAD); rows without an interval say nothing."""
+    shaky = []
+    for row in ranking[:places]:
+        p = row.get("p_above_next")
+        if p is not None and float(p) < SOLID_LEAD:
+            shaky.append((surname(str(row["akim_name"])), float(p)))
+    return shaky
+
+
+def lead_sentence(ranking: list[dict[str, Any]]) -> str | None:
+    """The podium paragraph's caveat when a podium place may be a matter of chance:
+    "Отрыв от следующего места не бесспорен: Баталов впереди с вероятностью 0,94." None when every
+    podium lead is solid."""
+    shaky = shaky_leads(ranking)
+    if not shaky:
+        return None
+    clauses = "; ".join(f"{name} впереди с вероятностью {probability_ru(p)}" for name, p in shaky)
+    return f"Отрыв от следующего места не бесспорен: {clauses}."
+
+
+def interval_note(data: ReportData) -> str:
+    """The line under the ranking table: what the interval bars show, or why there are none ("" when
+    nobody is ranked)."""
+    if not data.ranking:
+        return ""
+    if not data.has_intervals:
+        return (
+            "Интервалы мест не рассчитаны: хранилище собрано до их появления; "
+            "пересоберите его (akims run или dbt build), чтобы они появились."
+        )
+    if any(r.get("rank_low") is None for r in data.ranking):
+        return "Для части строк интервал места не рассчитан (н/д): пересоберите хранилище (akims run или dbt build)."
+    resamples = data.interval_replicates or 0
+    return (
+        f"Места (90 %) — интервал места акима по {resamples} "
+        f"{plural_ru(resamples, 'повторной выборке', 'повторным выборкам', 'повторным выборкам')} авторов "
+        "(бутстреп): от 5-го до 95-го процентиля, то есть от лучшего до худшего правдоподобного места. "
+        "Полоса показывает этот интервал на шкале от 1-го до последнего места, точка — опубликованное место."
+    )
+
+
 def _who(row: dict[str, Any]) -> str:
     region = row.get("region_genitive")
     return f"{row['akim_name']}, аким {region}" if region else f"{row['akim_name']} ({row['region_code']})"
@@ -158,6 +215,9 @@ def podium_text(data: ReportData) -> str:
             third = data.ranking[2]
             sentence += f", третье — {_who(third)} ({_points(third['score'])})"
         parts.append(sentence + ".")
+    caveat = lead_sentence(data.ranking)
+    if caveat:
+        parts.append(caveat)
     climber = biggest_climber(data)
     if climber is not None:
         where = (
@@ -195,13 +255,17 @@ RANKING_HEADERS = (
     ("region_name", "регион"),
     ("score", "баллы"),
     *((c, INDICATOR_RU[c]) for c in INDICATORS),
+    ("place_range", "места (90 %)"),
 )
+INTERVAL_BAR_HEADER = "интервал места"
 
 
 def cell(column: str, row: dict[str, Any]) -> str:
     value = row.get(column)
     if column == "region_name":
         return str(value or row.get("region_code") or "")
+    if column == "place_range":
+        return str(value or NOT_AVAILABLE_RU)
     return format_value(column, value)
 
 
