@@ -32,7 +32,7 @@ DEFAULT_BACKEND = "embedded"
 # rank intervals (fct_rank_intervals): dbt reads these two through env_var() in dbt_project.yml,
 # whose defaults must stay equal to these (tests/test_settings.py)
 REPLICATES_ENV = "AKIMS_RANK_INTERVAL_REPLICATES"
-DEFAULT_REPLICATES = 1000
+DEFAULT_REPLICATES = 500
 MAX_REPLICATES = 100_000
 SEED_ENV = "AKIMS_RANK_INTERVAL_SEED"
 DEFAULT_SEED = "1"
@@ -62,7 +62,7 @@ def classifier_backend(env: Mapping[str, str] = os.environ) -> str:
 
 
 def rank_interval_replicates(env: Mapping[str, str] = os.environ) -> int:
-    """`AKIMS_RANK_INTERVAL_REPLICATES` (default 1000): resamples behind each period's rank intervals."""
+    """`AKIMS_RANK_INTERVAL_REPLICATES` (default 500): resamples behind each period's rank intervals."""
     raw = env.get(REPLICATES_ENV, "").strip()
     if not raw:
         return DEFAULT_REPLICATES

@@ -150,3 +150,89 @@ ordered as (
             else 8
         end
 {%- endmacro %}
+
+{#- int_rank_replicates is incremental by period: a period's resamples are rebuilt only when its
+    inputs changed. CTEs ending in `period_fingerprints` (period_kind, period, period_key,
+    inputs_fingerprint): per ranked period, a fingerprint of its ranked tenures, their authors'
+    contributions, the settings and the SQL that turns them into places (the model's code and the
+    macros it renders), so any change there rebuilds the period. -#}
+{% macro rank_replicate_fingerprint_ctes() -%}
+{%- set method = [var('rank_interval_seed'), var('rank_interval_replicates'), model.raw_code,
+                  weighted_indicator_sums('w'), tone_index('p', 'n'), tournament_ctes('e', ['k']),
+                  author_stream_key('k', 'p', 'a'), replicate_seed_mix('s', 'r'), xorshift_right('m', 1),
+                  multiply_mod32('m', 1), poisson_draws('u')] | join('#') -%}
+fingerprint_tenures as (
+
+    select period_kind, period, tenure_id, person_id, region_code
+    from {{ ref('int_tenure_periods') }}
+    where is_ranked
+
+),
+
+fingerprint_rows as (
+
+    select
+        fingerprint_tenures.period_kind,
+        fingerprint_tenures.period,
+        concat_ws('|', fingerprint_tenures.tenure_id, fingerprint_tenures.person_id,
+                  fingerprint_tenures.region_code, contributions.author_id, contributions.mentions,
+                  contributions.positive, contributions.negative, contributions.is_author,
+                  contributions.engagement, contributions.followers) as fingerprint_row
+    from fingerprint_tenures
+    left join {{ ref('int_author_contributions') }} as contributions
+        on contributions.period_kind = fingerprint_tenures.period_kind
+        and contributions.period = fingerprint_tenures.period
+        and contributions.tenure_id = fingerprint_tenures.tenure_id
+
+),
+
+period_fingerprints as (
+
+    select
+        period_kind,
+        period,
+        period_kind || '|' || period as period_key,
+        md5(concat_ws('#', '{{ local_md5(method) }}', {{ unordered_fingerprint('fingerprint_row') }})) as inputs_fingerprint
+    from fingerprint_rows
+    group by period_kind, period
+
+)
+{%- endmacro %}
+
+{#- An order-independent fingerprint of a group's rows (each row distinct): DuckDB xors 64-bit
+    hashes (fast; its hash may change between DuckDB versions, which only rebuilds every period
+    once); elsewhere md5 of the sorted rows. -#}
+{% macro unordered_fingerprint(row) -%}
+    {{ return(adapter.dispatch('unordered_fingerprint')(row)) }}
+{%- endmacro %}
+
+{% macro default__unordered_fingerprint(row) -%}
+    md5(string_agg({{ row }}, ';' order by {{ row }}))
+{%- endmacro %}
+
+{% macro duckdb__unordered_fingerprint(row) -%}
+    cast(bit_xor(hash({{ row }})) as varchar) || ':' || cast(count(*) as varchar)
+{%- endmacro %}
+
+{#- The period_key of the ranked periods whose fingerprint differs from the one stored in the
+    model (new periods included); all of them when the model is built from scratch. -#}
+{% macro rank_replicate_periods_to_rebuild() -%}
+    {{ return(query_strings("
+        with " ~ rank_replicate_fingerprint_ctes() ~ ",
+        stored as (
+            select distinct period_key, inputs_fingerprint from " ~ this ~ "
+        )
+        select period_fingerprints.period_key
+        from period_fingerprints
+        left join stored
+            on stored.period_key = period_fingerprints.period_key
+            and stored.inputs_fingerprint = period_fingerprints.inputs_fingerprint
+        where stored.period_key is null
+        order by period_fingerprints.period_key
+    ")) }}
+{%- endmacro %}
+
+{#- A list of strings as SQL literals; `null` (matches nothing) when empty. -#}
+{% macro string_literals(values) -%}
+    {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{% else %}null{% endfor -%}
+{%- endmacro %}

@@ -1,31 +1,59 @@
 {#- The resamples behind the rank intervals: for every period with a ranking, `rank_interval_replicates`
     replicates of its eligible mentions resampled by author (an author's mentions move together,
-    so a ring of accounts posting alike weighs as what it is, a few voices). Each replicate draws
+    so an account posting fifty times is one voice drawn or not, not fifty independent ones). Each replicate draws
     every author of the period a Poisson(1) number of times (the Poisson bootstrap: independent
     draws with the multinomial bootstrap's mean and variance), from a hash of the seed, the
     period, the author and the replicate, so a seed gives the same replicates on every run and
     target. The indicators are the same weighted sums (macro weighted_indicator_sums, an author
     drawn k times counting as k authors) over the same tenures ranked in the period, and the
     places come from the same tournament (macro tournament_ctes). One row per replicate and
-    ranked tenure. -#}
+    ranked tenure.
+
+    Incremental by period (delete+insert on period_key): a run rebuilds only the periods whose
+    inputs_fingerprint (macro rank_replicate_fingerprint_ctes: ranked tenures, contributions,
+    settings, the SQL) changed, and drops periods no longer ranked; `--full-refresh` gives the
+    same rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_key',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where period_key is null or period_key not in (select period_kind || '|' || period from {{ ref('int_tenure_periods') }} where is_ranked){% endif %}"
+) }}
+{%- set rebuild = rank_replicate_periods_to_rebuild() if incremental_ready('inputs_fingerprint') else none %}
 {%- set carried = 'entry_number, mentions, positive, negative, is_author, engagement, followers' %}
-with ranked_tenures as (
+with {{ rank_replicate_fingerprint_ctes() }},
 
-    select period_kind, period, tenure_id, person_id, region_code
-    from {{ ref('int_tenure_periods') }}
-    where is_ranked
-
-),
-
--- integer keys: the replicates' aggregation and tournament group by integers, not labels
+-- the periods this run rebuilds, with integer keys: the replicates' aggregation and tournament
+-- group by integers, not labels
 ranked_periods as (
 
     select
         period_kind,
         period,
+        period_key,
+        inputs_fingerprint,
         row_number() over (order by period_kind, period) as period_number
-    from ranked_tenures
-    group by period_kind, period
+    from period_fingerprints
+    {%- if rebuild is not none %}
+    where period_key in ({{ string_literals(rebuild) }})
+    {%- endif %}
+
+),
+
+ranked_tenures as (
+
+    select
+        tenure_periods.period_kind,
+        tenure_periods.period,
+        tenure_periods.tenure_id,
+        tenure_periods.person_id,
+        tenure_periods.region_code
+    from {{ ref('int_tenure_periods') }} as tenure_periods
+    inner join ranked_periods
+        on ranked_periods.period_kind = tenure_periods.period_kind
+        and ranked_periods.period = tenure_periods.period
+    where tenure_periods.is_ranked
 
 ),
 
@@ -65,7 +93,7 @@ author_streams as (
 ),
 
 -- the ranked tenures' contributions, keyed by entry, with their author's stream key
-contributions as (
+contributions as materialized (
 
     select
         ranked_entries.entry_number,
@@ -143,7 +171,7 @@ uniforms as (
 
 ),
 
-drawn_contributions as (
+weighted_contributions as (
 
     select
         entry_number,
@@ -159,14 +187,14 @@ drawn_contributions as (
 
 ),
 
+-- rows drawn 0 times are summed too: filtering them out costs more than adding zeros (measured)
 replicate_sums as (
 
     select
         entry_number,
         replicate,
 {{ weighted_indicator_sums('draws') }}
-    from drawn_contributions
-    where draws > 0
+    from weighted_contributions
     group by entry_number, replicate
 
 ),
@@ -202,6 +230,8 @@ final as (
     select
         ranked_entries.period_kind,
         ranked_entries.period,
+        ranked_periods.period_key,
+        ranked_periods.inputs_fingerprint,
         cast(ordered.replicate as integer)  as replicate,
         ranked_entries.tenure_id,
         ranked_entries.person_id,
@@ -211,6 +241,8 @@ final as (
     from ordered
     inner join ranked_entries
         on ranked_entries.entry_number = ordered.entry_number
+    inner join ranked_periods
+        on ranked_periods.period_number = ordered.period_number
 
 )
 
