@@ -1,6 +1,6 @@
 {{ config(meta={"dagster": {"ref": {"name": "fct_rank_intervals"}}}) }}
--- Every ranked row of fct_akim_ranking has its interval row and no other row exists; bounds lie
--- in 1..N with rank_low <= rank_high; p_above_next is a probability, NULL exactly on the last
+-- Every ranked row of fct_akim_ranking has its interval row and no other row exists; bounds are
+-- present and lie in 1..N with rank_low <= rank_high; p_above_next is a probability, NULL exactly on the last
 -- place; every row counts the configured replicates. Returns the offending rows.
 with ranking as (
 
@@ -44,7 +44,11 @@ bad_values as (
     inner join field_sizes
         on field_sizes.period_kind = intervals.period_kind
         and field_sizes.period = intervals.period
-    where intervals.rank_low < 1
+    where intervals.rank_low is null
+        or intervals.rank_high is null
+        or intervals.replicates is null
+        or intervals.person_id is null
+        or intervals.rank_low < 1
         or intervals.rank_high > field_sizes.ranked_count
         or intervals.rank_low > intervals.rank_high
         or intervals.p_above_next < 0
