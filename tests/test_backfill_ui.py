@@ -141,8 +141,8 @@ def dagster_dev(akims_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[i
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
+        try:  # dagster dev may ignore SIGTERM in a container: no need to wait a minute for it
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 
