@@ -45,6 +45,22 @@ def write_csv(path: Path, header: str, lines: Iterable[str]) -> Path:
     return path
 
 
+def ingest_labelled_and_run(
+    work: Path, mentions: Iterable[dict], tenures: Iterable[tuple[str, ...]], first: str, last: str
+) -> None:
+    """Pre-labelled mentions and a roster (region_code, person_id, start_date, end_date) through
+    `akims ingest --keep-source-labels --tenures` and `akims run --from first --to last`, into the
+    AKIMS_HOME of the environment."""
+    from orchestration.cli import main
+
+    data = write_jsonl(work / "mentions.jsonl", mentions)
+    roster = write_csv(
+        work / "tenures.csv", "region_code,person_id,start_date,end_date", [",".join(t) for t in tenures]
+    )
+    assert main(["ingest", str(data), "--keep-source-labels", "--tenures", str(roster)]) == 0
+    assert main(["run", "--from", first, "--to", last]) == 0
+
+
 def lay_out_in_hub_cache(cache: Path, repo: str, revision: str, saved: Path) -> None:
     """Copy a saved model folder into the Hugging Face hub cache format that snapshot_download
     reads offline: blobs named by content hash, a snapshot of links, refs/main."""

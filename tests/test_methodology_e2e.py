@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
-from tests.conftest import write_csv, write_jsonl
+from tests.conftest import ingest_labelled_and_run
 from tests.rating_oracle import (
     OracleMention,
     OracleTenure,
@@ -155,13 +155,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     patch.setenv("AKIMS_HOME", str(home))
     patch.delenv("AKIMS_SOURCE", raising=False)
     try:
-        data = write_jsonl(work / "mentions.jsonl", build_fixture())
-        tenures = write_csv(
-            work / "tenures.csv", "region_code,person_id,start_date,end_date", [",".join(t) for t in TENURES]
-        )
-        assert main(["ingest", str(data), "--keep-source-labels", "--tenures", str(tenures)]) == 0
         last = FIRST_MONDAY + timedelta(days=WEEKS * 7 - 1)
-        assert main(["run", "--from", FIRST_MONDAY.isoformat(), "--to", last.isoformat()]) == 0
+        ingest_labelled_and_run(work, build_fixture(), TENURES, FIRST_MONDAY.isoformat(), last.isoformat())
         yield home
     finally:
         patch.undo()

@@ -17,9 +17,8 @@ import duckdb
 import pytest
 
 from assets.settings import DEFAULT_REPLICATES
-from orchestration.cli import main
 from orchestration.resources import dbt_executable
-from tests.conftest import write_csv, write_jsonl
+from tests.conftest import ingest_labelled_and_run
 from tests.rating_oracle import OracleMention, interval_rows, replicate_places, resampled_ranking
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -130,13 +129,9 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # author ids are pseudonyms keyed per warehouse and key the draws: a fixed key, fixed figures
     patch.setenv("AKIMS_PSEUDONYM_KEY", "rank-intervals-test")
     try:
-        data = write_jsonl(work / "mentions.jsonl", build_week())
-        tenures = write_csv(
-            work / "tenures.csv", "region_code,person_id,start_date,end_date", [",".join(t) for t in TENURES]
+        ingest_labelled_and_run(
+            work, build_week(), TENURES, MONDAY.isoformat(), (MONDAY + timedelta(days=6)).isoformat()
         )
-        assert main(["ingest", str(data), "--keep-source-labels", "--tenures", str(tenures)]) == 0
-        last = MONDAY + timedelta(days=6)
-        assert main(["run", "--from", MONDAY.isoformat(), "--to", last.isoformat()]) == 0
         yield home
     finally:
         patch.undo()
