@@ -305,15 +305,15 @@ def report(results: dict) -> str:
     for wk in results.get("weekly", []):
         add(f"## Weekly run: 1 vs 52 weeks of history ({wk['size']:,} mentions per half-year)\n")
         add(
-            "One more week (2019-W26) through `run_range` (load + classify the week, dbt build, publish the week) into a warehouse that already holds 1 or 52 weeks; the same landing data (53 weeks) in both.\n"  # noqa: E501
+            "One more week (2019-W26) through `run_range` (load + classify the week, dbt build, publish the week: one Dagster run, `one_week_job`) into a warehouse that already holds 1 or 52 weeks; the same landing data (53 weeks) in both. Run 1 brings the week's data, run 2 reruns it unchanged. *Outside the run*: the process's start (Python, Dagster, the code location) and end.\n"  # noqa: E501
         )
-        add("| history | run | wall s | CPU s | peak RSS MB | load+classify s | dbt build s | publish s |")
-        add("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        add("| history | run | wall s | CPU s | peak RSS MB | the Dagster run s | outside the run s |")
+        add("|---:|---:|---:|---:|---:|---:|---:|")
         for history in ("1", "52"):
             for n, r in enumerate(wk[history], start=1):
-                st = [s for _, s in r["info"].get("stages", [])] + [0, 0, 0]
+                inside = sum(s for _, s in r["info"].get("stages", []))
                 add(
-                    f"| {history} | {n} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['peak_rss_mb']:,.0f} | {st[0]:.1f} | {st[1]:.1f} | {st[2]:.1f} |"  # noqa: E501
+                    f"| {history} | {n} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['peak_rss_mb']:,.0f} | {inside:.1f} | {r['wall'] - inside:.1f} |"  # noqa: E501
                 )
         add("")
     add("## Targets\n")
@@ -355,15 +355,15 @@ def report(results: dict) -> str:
                 f"| classifier ≥ 25× natasha | cold {cold / nat:,.0f}×, warm {warm / nat:,.0f}× | {met(cold / nat >= 25)} |"  # noqa: E501
             )
     for wk in results.get("weekly", []):
-        one = min(r["wall"] for r in wk["1"])
-        many = min(r["wall"] for r in wk["52"])
+        # run 1 is the Monday run (the week's data arrives), run 2 a rerun of it unchanged
+        one, many, rerun = wk["1"][0]["wall"], wk["52"][0]["wall"], wk["52"][1]["wall"]
         add(
-            f"| Monday run into 52 weeks ≤ 15 s ({wk['size']:,}/half-year) | {many:.1f} s (best of 2) | "
-            f"{met(many <= TARGETS['monday_seconds'])} |"
+            f"| Monday run into 52 weeks ≤ 15 s ({wk['size']:,}/half-year) | {many:.1f} s (the week's first run; "
+            f"a rerun {rerun:.1f} s) | {met(many <= TARGETS['monday_seconds'])} |"
         )
         add(
             f"| 52-week weekly run ≤ 1.2× the 1-week run ({wk['size']:,}/half-year) | {many:.1f} s / {one:.1f} s = "
-            f"{many / one:.2f}× (best of 2 each) | {met(many / one <= TARGETS['weekly_ratio'])} |"
+            f"{many / one:.2f}× (first runs) | {met(many / one <= TARGETS['weekly_ratio'])} |"
         )
     add("")
     return "\n".join(lines) + "\n"

@@ -19,3 +19,5 @@ HALF_YEAR_PUBLICATION = dg.AssetSelection.assets("half_year_ranking", "half_year
 YEAR_PUBLICATION = dg.AssetSelection.assets("year_ranking", "year_report")
 # one week end to end: land, load, classify, dbt build, weekly ranking
 WEEKLY_CHAIN = LAND_LOAD_AND_CLASSIFY | DBT_MODELS | WEEKLY_RANKING
+# one week as `akims run` runs it (the landing area or the run's source; nothing fetched)
+ONE_WEEK = LOAD_AND_CLASSIFY | DBT_MODELS | WEEKLY_RANKING
