@@ -42,7 +42,6 @@ REFERENCE_NODES = {
     "fqn:akims.intermediate.int_tenures",
     "fqn:akims.marts.dim_akims",
     "fqn:akims.marts.dim_regions",
-    "fqn:akims.marts.dim_settings",
 }
 
 
@@ -53,6 +52,15 @@ def _manifest() -> dict:
 
 def test_reference_nodes_are_the_ones_no_source_feeds() -> None:
     assert set(reference_selectors(_manifest())) == REFERENCE_NODES
+
+
+def test_every_build_rebuilds_what_a_published_ranking_depends_on() -> None:
+    """A run that publishes after its dbt build (the Monday schedule's job, `one_week_job`) skips
+    the ranking when one of the ranking's dbt parents was left out of the build."""
+    from orchestration.rankings import RANKING_DEPS
+
+    excluded = {selector.rsplit(".", 1)[-1] for selector in reference_selectors(_manifest())}
+    assert excluded and not excluded & {key.path[-1] for key in RANKING_DEPS}
 
 
 def test_reference_models_read_no_warehouse_data_behind_dbts_back() -> None:
@@ -66,7 +74,7 @@ def test_reference_models_read_no_warehouse_data_behind_dbts_back() -> None:
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and "fqn:" + ".".join(node["fqn"]) in reference
     ]
-    assert len(models) == 8
+    assert len(models) == 7
     for node in models:
         code = node["raw_code"]
         assert not re.search(r"\b(raw|landing|publish|marts|staging|intermediate)\.", code), node["name"]
@@ -160,10 +168,12 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
     assert [row[0] for row in recorded] == [fingerprint]
     assert _materialisations("akims") == 1 and _materialisations("fct_akim_ranking") == 1
 
-    # week 8: the project is unchanged, so a data build: the marts again, the seeds not
+    # week 8: the project is unchanged, so a data build: the marts again, the seeds not; the
+    # settings (from the environment) every time; one Dagster run, the week published in it
     assert main(["run", "--from", last_week.isoformat(), "--to", (last_week + timedelta(days=6)).isoformat()]) == 0
-    assert _materialisations("fct_akim_ranking") == 2
-    assert _materialisations("akims") == 1 and _materialisations("dim_settings") == 1
+    assert _materialisations("fct_akim_ranking") == 2 and _materialisations("weekly_ranking") == 8
+    assert _materialisations("akims") == 1 and _materialisations("dim_akims") == 1
+    assert _materialisations("dim_settings") == 2
     assert _recorded_build(warehouse) == recorded
     # the data tests of what was rebuilt ran again and passed; the reference ones were skipped
     assert _check_history("stg_warehouse__mentions", "unique_stg_warehouse__mentions_mention_key") == [
@@ -171,7 +181,7 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
         "SUCCEEDED",
     ]
     # planned by the run, never evaluated: the UI shows it Skipped once the run ended
-    assert _check_history("dim_settings", "unique_dim_settings_setting") == ["PLANNED", "SUCCEEDED"]
+    assert _check_history("dim_akims", "unique_dim_akims_person_id") == ["PLANNED", "SUCCEEDED"]
     incremental = mart_rows(warehouse)
     assert "week_start" not in incremental  # guard: the dict maps mart names to rows
     assert len(incremental["fct_akim_ranking"]) > 0 and len(incremental["fct_akim_indicators"]) > 0
@@ -209,5 +219,5 @@ def test_a_week_into_an_unchanged_project_builds_the_data_only_and_equals_a_full
     con.execute("update raw.dbt_builds set project_fingerprint = 'an older project'")
     con.close()
     _materialize("dbt_build_job", keys=None, stage="dbt build", dagster_instance=instance())
-    assert _materialisations("akims") == 2 and _materialisations("dim_settings") == 2
+    assert _materialisations("akims") == 2 and _materialisations("dim_akims") == 2
     assert [row[0] for row in _recorded_build(warehouse)] == [fingerprint]

@@ -173,6 +173,10 @@ def test_two_weeks_end_to_end(akims_home: Path, tmp_path: Path, capsys: pytest.C
         "one_week_job",
     ]
     assert all(r.is_success for r in runs)
+    # and each one-week run published its week (a step Dagster skipped would still be a success)
+    one_week = {r.run_id for r in runs if r.job_name == "one_week_job"}
+    published = instance().fetch_materializations(dg.AssetKey("weekly_ranking"), limit=20).records
+    assert sorted(r.partition_key for r in published if r.run_id in one_week) == ["2019-03-04", "2019-03-11"]
 
     # A half-year not covered by the run has no published ranking: a clear error, exit 2.
     assert main(["rank", "--period", "2019-H1"]) == 2
