@@ -121,7 +121,9 @@ def test_without_a_snapshot_a_reader_gets_in_once_the_writer_is_gone(
     warehouse, process = holder
     snapshot_path(warehouse).unlink()
     said: list[str] = []
-    subprocess.Popen(["sh", "-c", f"sleep 1; kill {process.pid}"])
+    # SIGKILL, as a crash or the OOM killer ends a writer (a SIGTERM can find itself ignored: a
+    # child inherits an ignored disposition from the test process, and the reader then waited out)
+    subprocess.Popen(["sh", "-c", f"sleep 1; kill -9 {process.pid}"])
     with open_for_reading(warehouse, wait_seconds=20, announce=said.append) as con:
         assert _score(con) == 7  # the killed writer's transaction never committed
     assert len(said) == 1
