@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assets.paths import SettingError, akims_home
@@ -36,6 +36,10 @@ DEFAULT_REPLICATES = 500
 MAX_REPLICATES = 100_000
 SEED_ENV = "AKIMS_RANK_INTERVAL_SEED"
 DEFAULT_SEED = "1"
+# the Dagster instance's storage (runs, events, schedules, sensors): SQLite files in
+# $AKIMS_HOME/.dagster unless this names a PostgreSQL database (orchestration/pipeline.py)
+DAGSTER_POSTGRES_ENV = "AKIMS_DAGSTER_POSTGRES_URL"
+DAGSTER_POSTGRES_SCHEME = "postgresql+psycopg2://"
 
 
 def duckdb_memory_limit(env: Mapping[str, str] = os.environ) -> str:
@@ -81,6 +85,22 @@ def rank_interval_seed(env: Mapping[str, str] = os.environ) -> str:
     return raw
 
 
+def dagster_postgres_url(env: Mapping[str, str] = os.environ) -> str:
+    """`AKIMS_DAGSTER_POSTGRES_URL`: the SQLAlchemy URL of a PostgreSQL database for the Dagster
+    instance's storage, `postgresql+psycopg2://user:password@host:5432/db`, or "" (the default:
+    SQLite files beside the warehouse). dagster-postgres needs the psycopg2 driver named: with a
+    bare `postgresql://` SQLAlchemy 2.1 picks psycopg 3, on which Dagster's NOTIFY fails."""
+    raw = env.get(DAGSTER_POSTGRES_ENV, "").strip()
+    if raw and not raw.startswith(DAGSTER_POSTGRES_SCHEME):
+        shown = raw.split("://", 1)[0] + "://…" if "://" in raw else "a value that is not a URL"
+        raise SettingError(
+            f"{DAGSTER_POSTGRES_ENV} must be a {DAGSTER_POSTGRES_SCHEME} URL "
+            f"({DAGSTER_POSTGRES_SCHEME}user:password@host:5432/db; Dagster talks to PostgreSQL through "
+            f"psycopg2), got {shown}"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -92,6 +112,7 @@ class Settings:
     quality: QualitySettings
     rank_interval_replicates: int
     rank_interval_seed: str
+    dagster_postgres_url: str = field(repr=False)  # may hold a password
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -108,4 +129,5 @@ class Settings:
             quality=load_settings(),
             rank_interval_replicates=rank_interval_replicates(),
             rank_interval_seed=rank_interval_seed(),
+            dagster_postgres_url=dagster_postgres_url(),
         )

@@ -377,7 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/akims-bench"))
     ap.add_argument("--staged-max", type=int, default=250_000, help="larger sizes get only the end-to-end run")
     ap.add_argument(
-        "--weekly-sizes", default="50000", help="mentions per half-year for the 1 vs 52 weeks runs, comma-separated"
+        "--weekly-sizes",
+        default="250000",
+        help="mentions per half-year for the 1 vs 52 weeks runs (issue #17: 250,000), comma-separated",
     )
     ap.add_argument("--classifier-mentions", type=int, default=50_000)
     ap.add_argument("--resume", action="store_true", help="reuse the step results already in --workdir")

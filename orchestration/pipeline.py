@@ -20,7 +20,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.paths import akims_home
-from assets.settings import MEMORY_LIMIT_ENV, Settings
+from assets.settings import DAGSTER_POSTGRES_ENV, MEMORY_LIMIT_ENV, Settings, dagster_postgres_url
 from orchestration.partitions import (
     half_year_partitions,
     half_years_inside,
@@ -31,6 +31,7 @@ from orchestration.partitions import (
 )
 
 DAGSTER_YAML = (Path(__file__).parent / "dagster.yaml").read_text(encoding="utf-8")
+DAGSTER_POSTGRES_YAML = (Path(__file__).parent / "dagster-postgres.yaml").read_text(encoding="utf-8")
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 # Dagster's executor warns on the terminal when a blocking check of a step emitted no result: a
@@ -49,17 +50,46 @@ class PipelineError(RuntimeError):
 
 
 def dagster_home() -> Path:
-    """The warehouse's own Dagster instance folder: `$AKIMS_HOME/.dagster`."""
+    """The warehouse's own Dagster instance folder: `$AKIMS_HOME/.dagster`.
+
+    Its `dagster.yaml` is written from `orchestration/dagster.yaml` (SQLite files in the folder),
+    or from `orchestration/dagster-postgres.yaml` when AKIMS_DAGSTER_POSTGRES_URL is set, and
+    rewritten when that setting changes; a file someone edited by hand is left as it is.
+    """
     home = akims_home() / ".dagster"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    wanted = DAGSTER_POSTGRES_YAML if dagster_postgres_url() else DAGSTER_YAML
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current != wanted and current in (None, DAGSTER_YAML, DAGSTER_POSTGRES_YAML):
+        config.write_text(wanted, encoding="utf-8")
     return home
 
 
 def instance() -> dg.DagsterInstance:
-    return dg.DagsterInstance.from_config(str(dagster_home()))
+    """The warehouse's Dagster instance. A PostgreSQL storage that cannot be reached is a
+    `PipelineError` naming AKIMS_DAGSTER_POSTGRES_URL's host and the server's answer (after
+    dagster-postgres's own retries, whose log lines are kept off the terminal), not a traceback."""
+    home = dagster_home()
+    url = dagster_postgres_url()
+    if not url:
+        return dg.DagsterInstance.from_config(str(home))
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        return dg.DagsterInstance.from_config(str(home))
+    except Exception as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        if "postgres" not in type(exc).__module__ + type(cause).__module__:
+            raise
+        answer = " ".join(str(getattr(cause, "orig", None) or cause).split())
+        where = url.rsplit("@", 1)[-1]  # no user or password in the message
+        raise PipelineError(
+            f"the Dagster storage in PostgreSQL ({DAGSTER_POSTGRES_ENV}=…@{where}) cannot be used: {answer}"
+        ) from exc
+    finally:
+        root.setLevel(level)
 
 
 LAUNCHED_BY_TAG = "akims/launched_by"

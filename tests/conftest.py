@@ -23,6 +23,30 @@ def pytest_configure(config: pytest.Config) -> None:
     ensure_manifest()
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterable[object]:
+    """A real PostgreSQL server for the session (pgserver: pip-installed binaries, a Unix socket in
+    the test's folder, stopped at the end). One that cannot start fails the test with the reason."""
+    import pgserver
+
+    folder = tmp_path_factory.mktemp("pg")
+    try:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+    except Exception as exc:  # the reason, never a skip
+        pytest.fail(f"PostgreSQL (pgserver) did not start in {folder}: {exc}")
+    yield server
+    server.cleanup()
+
+
+def postgres_database(server: object, name: str) -> str:
+    """A new, empty database on the test server: its SQLAlchemy URL with the psycopg2 driver, as
+    AKIMS_DAGSTER_POSTGRES_URL takes it."""
+    server.psql(f"drop database if exists {name} with (force);")  # type: ignore[attr-defined]
+    server.psql(f"create database {name};")  # type: ignore[attr-defined]
+    socket_dir = server.get_uri().split("host=", 1)[1]  # type: ignore[attr-defined]
+    return f"postgresql+psycopg2://postgres:@/{name}?host={socket_dir}"
+
+
 @pytest.fixture
 def akims_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

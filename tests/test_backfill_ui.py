@@ -6,7 +6,9 @@ the half-year 2019-07-01 picked: one `launchPartitionBackfill` with the selected
 partition. Dagster plans the rest from the partition mappings (orchestration/periods.py): the
 27 weeks that overlap 2019-H2 (2019-12-30 included), classification, one dbt build, the
 ranking and the report. The published ranking must equal the one `akims run --from 2019-07-01
---to 2019-12-31` publishes in another warehouse folder.
+--to 2019-12-31` publishes in another warehouse folder. The UI's instance keeps its storage in
+PostgreSQL (a real server, tests/conftest.py: `postgres`): webserver, daemon, backfill and
+sensors on the server database of issue #19.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.cli import main
+from tests.conftest import postgres_database
 from tests.test_webserver import _free_port
 
 HALF_YEAR = "2019-H2"
@@ -110,12 +113,15 @@ def with_upstream(nodes: list[dict], target: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def dagster_dev(akims_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    """`dagster dev` (webserver + daemon) on the warehouse's own instance folder."""
+def dagster_dev(akims_home: Path, postgres: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """`dagster dev` (webserver + daemon) on the warehouse's own instance folder, its storage in
+    PostgreSQL (issue #19: the UI, the daemon's backfill and the sensors on a server database;
+    every command-line test covers the default SQLite storage)."""
     from orchestration.pipeline import dagster_home
 
     for key, value in DEMO_ENV.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AKIMS_DAGSTER_POSTGRES_URL", postgres_database(postgres, "backfill_ui"))
     port = _free_port()
     env = dict(os.environ, DAGSTER_HOME=str(dagster_home()))
     process = subprocess.Popen(
@@ -204,7 +210,8 @@ def test_one_launch_backfills_a_past_half_year(
     reference.mkdir()
     command_line = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run", "--from", "2019-07-01", "--to", "2019-12-31"],
-        env=dict(os.environ, AKIMS_HOME=str(reference)),
+        # its own Dagster instance (SQLite): one PostgreSQL database per warehouse, never shared
+        env={k: v for k, v in os.environ.items() if k != "AKIMS_DAGSTER_POSTGRES_URL"} | {"AKIMS_HOME": str(reference)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -231,6 +238,7 @@ def test_one_launch_backfills_a_past_half_year(
     ), runs
     assert len(runs) in (4, 5), runs
     assert (akims_home / "reports" / f"{HALF_YEAR}.html").exists()
+    assert not list((akims_home / ".dagster").rglob("*.db"))  # the runs went to PostgreSQL, not SQLite
 
     expected = _rank(reference, capsys, monkeypatch)
     assert json.loads(expected), "the reference run published an empty ranking"
