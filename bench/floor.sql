@@ -15,7 +15,7 @@ with m as (
             'https?://[^\t\n\x{0B}\f\r \x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+', '', 'g'),
             'www\.[^\t\n\x{0B}\f\r \x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+', '', 'g'),
             '[\t\n\x{0B}\f\r \x{1C}-\x{1F}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+', ' ', 'g'), ' ') as norm,
-        c.akims, lower(c.sentiment) as sentiment,
+        c.akims, lower(c.sentiment) as post_sentiment, c.akim_sentiments,
         (a.author_id is not null or coalesce(lower(c.author_type), '') = 'official') as official_author,
         coalesce(c.official_reshare, false) as flagged_reshare
     from raw.mentions mm
@@ -31,7 +31,9 @@ persons as (
     where person_id is not null and person_id <> ''
 ),
 passing as (  -- rules 1-3: names a person; not an official author; not an official reshare
-    select m.*, persons.person_id
+    -- the tone toward this person (the classifier's per-akim tone), else the post's
+    select m.*, persons.person_id,
+           coalesce(lower(m.akim_sentiments[list_position(m.akims, persons.person_id)]), m.post_sentiment) as sentiment
     from m
     join persons using (platform, mention_id)
     where not m.official_author and not m.flagged_reshare

@@ -36,9 +36,14 @@ COMPARED = "period, tenure_id, mentions, positive, negative, round(tone_index, 1
 
 
 def _dagster(selection: list[str], keys: list[str], label: str) -> None:
+    """Materialise the named assets with the other outputs of their multi-assets (e.g.
+    `raw_mentions` also writes `quarantine`), which Dagster cannot leave out."""
+    import dagster as dg
+
     from orchestration.pipeline import _materialize, instance
 
-    _materialize(selection, keys=keys, stage=label, dagster_instance=instance())
+    assets = dg.AssetSelection.assets(*selection).required_multi_asset_neighbors()
+    _materialize(assets, keys=keys, stage=label, dagster_instance=instance())
 
 
 def _weeks(first: date, last: date) -> list[str]:
