@@ -34,19 +34,10 @@ DAGSTER_YAML = (Path(__file__).parent / "dagster.yaml").read_text(encoding="utf-
 DAGSTER_POSTGRES_YAML = (Path(__file__).parent / "dagster-postgres.yaml").read_text(encoding="utf-8")
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-# Dagster's executor warns on the terminal when a blocking check of a step emitted no result: a
-# scoped dbt build (assets/dbt_scope.py) does not rerun the reference models' tests, by design.
-# The CLI shows errors only, as QUIET does for the run's own log.
-logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
 
 
 class PipelineError(RuntimeError):
-    """A stage of the pipeline failed; the message says which and why, `failed_steps` the run's
-    failed step keys (empty when the stage failed before a run)."""
-
-    def __init__(self, message: str, failed_steps: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.failed_steps = tuple(failed_steps)
+    """A stage of the pipeline failed; the message says which and why."""
 
 
 def dagster_home() -> Path:
@@ -164,7 +155,10 @@ def _materialize(
     tags = {LAUNCHED_BY_TAG: "akims-cli", PID_TAG: str(os.getpid())}
     if keys:
         tags |= {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
-    # dbt's own console output goes to $AKIMS_HOME/logs/pipeline.log, not to the user's terminal.
+    # dbt's own console output goes to $AKIMS_HOME/logs/pipeline.log, not to the user's terminal;
+    # Dagster's warning that a blocking check emitted no result (a scoped dbt build leaves the
+    # reference models' tests unrun, by design) neither: the CLI shows errors only, as QUIET does.
+    logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     log_dir = akims_home() / "logs"
     log_dir.mkdir(exist_ok=True)
     with (log_dir / "pipeline.log").open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
@@ -183,14 +177,13 @@ def _materialize(
                 raise_on_error=False,
             )
     if not result.success:
-        errors, failed = [], []
+        errors = []
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
                 error = event.step_failure_data.error
                 errors.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
-                failed.append(event.step_key or "")
         detail = "; ".join(errors) or "see the run in the Dagster UI"
-        raise PipelineError(f"{stage} failed (run {result.run_id}): {detail}", failed_steps=failed)
+        raise PipelineError(f"{stage} failed (run {result.run_id}): {detail}")
 
 
 def _existing(partitions: dg.TimeWindowPartitionsDefinition, keys: list[str], what: str, say: bool) -> list[str]:
@@ -211,14 +204,6 @@ def check_settings() -> Settings:
     """Read the AKIMS_* settings the runs will use, so a bad one stops here, in one line
     (`assets.paths.SettingError`), not half-way through a Dagster run."""
     return Settings.from_env()
-
-
-def _only_publication_failed(job_name: str, error: PipelineError) -> bool:
-    """Whether a failed stage failed at publishing only (the gate refused a period, or writing
-    it failed): the other periods are still published, the error reported at the end."""
-    if job_name.startswith("publish_"):
-        return True
-    return job_name == ONE_WEEK_JOB and bool(error.failed_steps) and set(error.failed_steps) <= {"weekly_ranking"}
 
 
 def run_range(first: date, last: date, *, progress: bool = False, source: str | None = None) -> dict[str, list[str]]:
@@ -268,7 +253,7 @@ def run_range(first: date, last: date, *, progress: bool = False, source: str | 
         try:
             _materialize(job_name, keys=keys, stage=stage, dagster_instance=dagster_instance, source=source)
         except PipelineError as exc:
-            if not _only_publication_failed(job_name, exc):
+            if not job_name.startswith("publish_"):  # a one-week run has no later stage to go on with
                 raise
             # periods the gate refused (or a failed publication) do not hold back the other periods
             refused.append(str(exc))
