@@ -33,7 +33,9 @@ from orchestration.partitions import (
 DAGSTER_YAML = (Path(__file__).parent / "dagster.yaml").read_text(encoding="utf-8")
 DAGSTER_POSTGRES_YAML = (Path(__file__).parent / "dagster-postgres.yaml").read_text(encoding="utf-8")
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# the run's own console log stays off the terminal: a failed step is summed up in one line by
+# _materialize (PipelineError), its stack trace is in the run's event log (the Dagster UI)
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 class PipelineError(RuntimeError):
@@ -157,7 +159,7 @@ def _materialize(
         tags |= {ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
     # dbt's own console output goes to $AKIMS_HOME/logs/pipeline.log, not to the user's terminal;
     # Dagster's warning that a blocking check emitted no result (a scoped dbt build leaves the
-    # reference models' tests unrun, by design) neither: the CLI shows errors only, as QUIET does.
+    # reference models' tests unrun, by design) neither, as QUIET keeps the run's own log off it.
     logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     log_dir = akims_home() / "logs"
     log_dir.mkdir(exist_ok=True)
