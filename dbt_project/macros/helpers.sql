@@ -16,7 +16,9 @@
 {#- Methodology v1.1 normalised text: Unicode case-folded (as Python's str.casefold: lower()
     and the fold-only mappings of casefold_slow_path below), ё as е, URLs (https?://\S+, www\.\S+) removed, runs of white space collapsed to one space,
     trimmed; punctuation and emoji kept. White space is the Unicode set (as Python's \s), not
-    only ASCII. DuckDB regular expressions (RE2) are used: there is no portable form.
+    only ASCII. The patterns are written in RE2 (DuckDB's regular expressions); on another
+    target mention_regex / mention_regex_search (macros/postgres/mentions.sql) rewrite their
+    \x{..} escapes and the match call, the rest of the SQL is the same on both.
     Each step runs only on the texts it can change (the result is the same as running every
     step on every text, at a fraction of the cost): the URL patterns only where '://' or 'www.'
     occurs, the white-space collapse only where a run of two spaces or a white space other than
@@ -39,7 +41,7 @@
 {% macro normalise_step_fold(text_expr) -%}
     {%- set text = "coalesce(" ~ text_expr ~ ", '')" -%}
     case
-        when regexp_matches({{ text }}, '[{{ casefold_mappings().needs }}]') then {{ casefold_slow_path(text) }}
+        when {{ mention_regex_search(text, '[' ~ casefold_mappings().needs ~ ']') }} then {{ casefold_slow_path(text) }}
         else replace(replace(replace(lower({{ text }}), 'ё', 'е'), 'ß', 'ss'), 'ς', 'σ')
     end
 {%- endmacro %}
@@ -119,11 +121,12 @@
 
 {#- URLs removed (only texts holding '://' or 'www.' can match either pattern). -#}
 {% macro normalise_step_urls(folded) -%}
+    {%- set not_white_space = '[^' ~ whitespace_class() ~ ']+' -%}
     case
-        when contains({{ folded }}, '://') or contains({{ folded }}, 'www.') then
+        when strpos({{ folded }}, '://') > 0 or strpos({{ folded }}, 'www.') > 0 then
             regexp_replace(
-                regexp_replace({{ folded }}, 'https?://[^{{ whitespace_class() }}]+', '', 'g'),
-                'www\.[^{{ whitespace_class() }}]+', '', 'g')
+                regexp_replace({{ folded }}, '{{ mention_regex("https?://" ~ not_white_space) }}', '', 'g'),
+                '{{ mention_regex("www\\." ~ not_white_space) }}', '', 'g')
         else {{ folded }}
     end
 {%- endmacro %}
@@ -132,8 +135,8 @@
     white space is already collapsed). -#}
 {% macro normalise_step_spaces(unlinked) -%}
     case
-        when regexp_matches({{ unlinked }}, '  |[{{ whitespace_other_than_space() }}]') then
-            regexp_replace({{ unlinked }}, '[{{ whitespace_class() }}]+', ' ', 'g')
+        when {{ mention_regex_search(unlinked, '  |[' ~ whitespace_other_than_space() ~ ']') }} then
+            regexp_replace({{ unlinked }}, '{{ mention_regex("[" ~ whitespace_class() ~ "]+") }}', ' ', 'g')
         else {{ unlinked }}
     end
 {%- endmacro %}
@@ -141,7 +144,7 @@
 {#- Trimmed of spaces (only a text starting or ending with one changes). -#}
 {% macro normalise_step_trim(collapsed) -%}
     case
-        when starts_with({{ collapsed }}, ' ') or ends_with({{ collapsed }}, ' ') then trim({{ collapsed }}, ' ')
+        when {{ collapsed }} like ' %' or {{ collapsed }} like '% ' then trim({{ collapsed }}, ' ')
         else {{ collapsed }}
     end
 {%- endmacro %}

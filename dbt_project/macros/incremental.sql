@@ -21,11 +21,13 @@
 {% macro eligibility_reference_version_ctes() -%}
 tenure_fingerprint as (
 
+    -- is_rated spelt out ('true'/'false': PostgreSQL's concat_ws writes a boolean as 't'/'f') and
+    -- the text ordered by its bytes, so that every target stores the same fingerprint
     select
         string_agg(
             concat_ws('|', tenure_id, region_code, person_id, start_date, effective_end_date,
-                      is_rated, region_valid_from, region_valid_to_or_open),
-            ';' order by tenure_id
+                      cast(is_rated as varchar), region_valid_from, region_valid_to_or_open),
+            ';' order by {{ mention_byte_order('tenure_id') }}
         ) as tenures
     from {{ ref('int_tenures') }}
 
@@ -39,7 +41,9 @@ registry_accounts as (
 
 account_fingerprint as (
 
-    select string_agg(platform || ':' || author_id, ';' order by platform, author_id) as accounts
+    select
+        string_agg(platform || ':' || author_id, ';'
+                   order by {{ mention_byte_order('platform') }}, {{ mention_byte_order('author_id') }}) as accounts
     from registry_accounts
 
 ),
@@ -85,7 +89,8 @@ reference_version as (
         )
         select
             stale.stale > 0 as full_rebuild,
-            strftime(watermark.watermark, '%Y-%m-%d %H:%M:%S.%f') as watermark
+            -- every microsecond kept on every target; read back with cast(... as timestamp)
+            cast(watermark.watermark as varchar) as watermark
         from stale
         cross join watermark
     ") -%}

@@ -16,13 +16,30 @@
         sum({{ weight }} * followers)     as reach
 {%- endmacro %}
 
-{#- (positive - negative) / (positive + negative); 0 when both are 0. -#}
+{#- (positive - negative) / (positive + negative); 0 when both are 0. The default (DuckDB) SQL is
+    also rendered into int_rank_replicates' inputs_fingerprint, so it stays as it is; PostgreSQL's
+    (macros/postgres/rankings.sql) names the type `double precision`. -#}
 {% macro tone_index(positive, negative) -%}
+    {{ return(adapter.dispatch('tone_index', 'akims')(positive, negative)) }}
+{%- endmacro %}
+
+{% macro default__tone_index(positive, negative) -%}
         case
             when coalesce({{ positive }}, 0) + coalesce({{ negative }}, 0) = 0 then 0.0
             else cast({{ positive }} - {{ negative }} as double)
                 / cast({{ positive }} + {{ negative }} as double)
         end
+{%- endmacro %}
+
+{#- The collation that orders text by its bytes, as DuckDB does, where a tie-break on text decides
+    a place (tournament_ctes, int_tenures): nothing on DuckDB (its rendering is part of
+    int_rank_replicates' inputs_fingerprint); PostgreSQL's (macros/postgres/rankings.sql) is
+    `collate "C"`, whatever the database's collation. -#}
+{% macro rank_text_collation() -%}
+    {{ return(adapter.dispatch('rank_text_collation', 'akims')()) }}
+{%- endmacro %}
+
+{% macro default__rank_text_collation() -%}
 {%- endmacro %}
 
 {#- The tournament table as CTEs over `entries` (a CTE of ranked rows carrying the seven
@@ -83,7 +100,7 @@ ordered as (
         scored.*,
         row_number() over (
             partition by {{ partition }}
-            order by score desc, tone_index desc, mentions desc, person_id asc, region_code asc
+            order by score desc, tone_index desc, mentions desc, person_id{{ rank_text_collation() }} asc, region_code{{ rank_text_collation() }} asc
         ) as rank
     from scored
 
@@ -136,19 +153,33 @@ ordered as (
 {%- endmacro %}
 
 {#- How many times the author is drawn in the replicate: a Poisson(1) draw by the inverse CDF of
-    `uniform32` / 2^32 (thresholds round(P(X <= k) * 2^32), k = 0..7; 8 beyond, P < 1e-5). -#}
+    `uniform32` / 2^32 (thresholds round(P(X <= k) * 2^32), k = 0..7; 8 beyond, P < 1e-5).
+    PostgreSQL's (macros/postgres/rankings.sql) gives the same draws. -#}
 {% macro poisson_draws(uniform32) -%}
+    {{ return(adapter.dispatch('poisson_draws', 'akims')(uniform32)) }}
+{%- endmacro %}
+
+{#- The thresholds of poisson_draws, round(P(X <= k) * 2^32) for k = 0..7. -#}
+{% macro poisson_draw_thresholds() -%}
+    {{ return([1580030169, 3160060337, 3950075422, 4213413783, 4279248374, 4292415292, 4294609778, 4294923276]) }}
+{%- endmacro %}
+
+{% macro default__poisson_draws(uniform32) -%}
         case
-            when {{ uniform32 }} < 1580030169 then 0
-            when {{ uniform32 }} < 3160060337 then 1
-            when {{ uniform32 }} < 3950075422 then 2
-            when {{ uniform32 }} < 4213413783 then 3
-            when {{ uniform32 }} < 4279248374 then 4
-            when {{ uniform32 }} < 4292415292 then 5
-            when {{ uniform32 }} < 4294609778 then 6
-            when {{ uniform32 }} < 4294923276 then 7
-            else 8
+            {%- for threshold in poisson_draw_thresholds() %}
+            when {{ uniform32 }} < {{ threshold }} then {{ loop.index0 }}
+            {%- endfor %}
+            else {{ poisson_draw_thresholds() | length }}
         end
+{%- endmacro %}
+
+{#- Session settings for building int_rank_replicates (its pre-hook, in
+    _intermediate__models.yml): none on DuckDB; PostgreSQL's are in macros/postgres/rankings.sql. -#}
+{% macro rank_replicates_planner_settings() -%}
+    {{ return(adapter.dispatch('rank_replicates_planner_settings', 'akims')()) }}
+{%- endmacro %}
+
+{% macro default__rank_replicates_planner_settings() -%}
 {%- endmacro %}
 
 {#- int_rank_replicates is incremental by period: a period's resamples are rebuilt only when its

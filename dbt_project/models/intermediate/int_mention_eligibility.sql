@@ -156,13 +156,13 @@ reshared as (
 
 ),
 
--- rule 1: the persons named, each once (DuckDB lists: no portable form); a mention naming
+-- rule 1: the persons named, each once (lists: macros/postgres/mentions.sql); a mention naming
 -- nobody keeps one row with a NULL person. Unnested in place: no join back on mention_key.
 named as (
 
     select
         reshared.*,
-        list_distinct(list_filter(coalesce(reshared.akims, []), lambda named_person: named_person <> '')) as named_persons
+        {{ mention_named_persons('reshared.akims') }} as named_persons
     from reshared
 
 ),
@@ -170,22 +170,23 @@ named as (
 unnested_persons as (
 
     select
-        named.* exclude (named_persons),
-        unnest(case when len(named.named_persons) = 0 then [null] else named.named_persons end) as person_id
+        named.*,
+        {{ mention_unnest_or_null('named.named_persons') }} as person_id
     from named
 
 ),
 
 -- the tone toward this person: a post may praise one akim and attack another (the classifier's
--- per-akim tone, parallel to `akims`); the post's tone when none was recorded
+-- per-akim tone, parallel to `akims`); the post's tone when none was recorded (`final` selects
+-- it as sentiment)
 mention_persons as (
 
     select
-        unnested_persons.* exclude (akim_sentiments, sentiment),
+        unnested_persons.*,
         coalesce(
-            unnested_persons.akim_sentiments[list_position(unnested_persons.akims, unnested_persons.person_id)],
+            {{ mention_parallel_value('unnested_persons.akim_sentiments', 'unnested_persons.akims', 'unnested_persons.person_id') }},
             unnested_persons.sentiment
-        ) as sentiment
+        ) as person_sentiment
     from unnested_persons
 
 ),
@@ -212,7 +213,7 @@ tenure_candidates as (
         rated_tenures.effective_end_date          as tenure_end_date,
         row_number() over (
             partition by person_dates.person_id, person_dates.local_date
-            order by rated_tenures.start_date desc, rated_tenures.region_code
+            order by rated_tenures.start_date desc, {{ mention_byte_order('rated_tenures.region_code') }}
         ) as candidate_order
     from person_dates
     inner join rated_tenures
@@ -226,7 +227,7 @@ tenure_candidates as (
 
 person_date_tenures as (
 
-    select * exclude (candidate_order)
+    select person_id, local_date, tenure_id, region_code, tenure_start_date, tenure_end_date
     from tenure_candidates
     where candidate_order = 1
 
@@ -262,7 +263,8 @@ first_failed as (
 ),
 
 -- rule 5: among rows passing rules 1-4, the same person, platform, author, normalised text and
--- ISO week count once: the earliest by published_utc, then id (rows failing a rule are not folded)
+-- ISO week count once: the earliest by published_utc, then id as loaded, ordered by its bytes
+-- (rows failing a rule are not folded)
 passing as (
 
     select * from first_failed
@@ -276,11 +278,11 @@ folded as (
         passing.*,
         row_number() over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, source_key
+            order by published_utc, {{ mention_byte_order('source_key') }}
         ) as duplicate_order,
         first_value(mention_key) over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, source_key
+            order by published_utc, {{ mention_byte_order('source_key') }}
         ) as first_of_duplicates
     from passing
 
@@ -322,7 +324,7 @@ final as (
         week_start,
         author_id,
         author_followers,
-        sentiment,
+        person_sentiment                                     as sentiment,
         likes,
         comments,
         reposts,

@@ -80,9 +80,11 @@ loaded_overlap as (
     select
         all_periods.period_kind,
         all_periods.period,
+        -- day counts as bigint on every target (a date difference is an integer on PostgreSQL),
+        -- so their sum is DuckDB's hugeint and PostgreSQL's numeric
         sum(
-            {{ days_inclusive('greatest(week_spans.week_start, all_periods.period_start)',
-                              'least(week_spans.week_end, all_periods.period_end)') }}
+            cast({{ days_inclusive('greatest(week_spans.week_start, all_periods.period_start)',
+                                   'least(week_spans.week_end, all_periods.period_end)') }} as bigint)
         )                                                            as loaded_days,
         min(greatest(week_spans.week_start, all_periods.period_start)) as first_data_date,
         max(least(week_spans.week_end, all_periods.period_end))       as last_data_date
@@ -101,7 +103,7 @@ final as (
         all_periods.period,
         all_periods.period_start,
         all_periods.period_end,
-        {{ days_inclusive('all_periods.period_start', 'all_periods.period_end') }} as day_count,
+        cast({{ days_inclusive('all_periods.period_start', 'all_periods.period_end') }} as bigint) as day_count,
         loaded_overlap.loaded_days,
         loaded_overlap.loaded_days
             = {{ days_inclusive('all_periods.period_start', 'all_periods.period_end') }} as is_complete,

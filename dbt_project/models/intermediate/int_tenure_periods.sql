@@ -47,7 +47,8 @@ with_days as (
 
     select
         tenure_overlaps.*,
-        {{ days_inclusive('overlap_start', 'overlap_end') }} as overlap_days
+        -- bigint on every target (a date difference is an integer on PostgreSQL)
+        cast({{ days_inclusive('overlap_start', 'overlap_end') }} as bigint) as overlap_days
     from tenure_overlaps
 
 ),

@@ -17,9 +17,10 @@ ordered as (
 
     select
         tenures.*,
+        -- two tenures starting on the same day: person_id decides, in byte order on every target
         lead(start_date) over (
             partition by region_code
-            order by start_date, person_id
+            order by start_date, person_id{{ rank_text_collation() }}
         ) as next_start_date
     from tenures
 

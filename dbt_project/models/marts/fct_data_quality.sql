@@ -14,6 +14,9 @@
     ids stay in raw.quality_accounts, raw.quality_bursts and raw.quality_roster_signals, which no
     reader is served. A failed expectation names its rows by mention_key (the raw `platform:id` the
     check stored is looked up in staging); a value of an id column is not copied. -#}
+{#- Portable SQL (DuckDB and PostgreSQL): text ordered with `collate "C"` (byte order; DuckDB's
+    binary collation is also named "C"); the expressions the engines write differently are the
+    quality_* macros (macros/postgres/quality.sql). -#}
 {#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
     built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
 {%- set empty = {
@@ -43,7 +46,7 @@ settings as (
 
 leakage_max as (
 
-    select coalesce(max(case when setting = 'leakage_max_share' then cast(value as double) end), 0.02) as v
+    select coalesce(max(case when setting = 'leakage_max_share' then cast(value as double precision) end), 0.02) as v
     from settings
 
 ),
@@ -57,21 +60,21 @@ leakage_blocks as (
 
 drop_share as (
 
-    select coalesce(max(case when setting = 'daily_drop_share' then cast(value as double) end), 0.3) as v
+    select coalesce(max(case when setting = 'daily_drop_share' then cast(value as double precision) end), 0.3) as v
     from settings
 
 ),
 
 source_share as (
 
-    select coalesce(max(case when setting = 'source_min_share' then cast(value as double) end), 0.5) as v
+    select coalesce(max(case when setting = 'source_min_share' then cast(value as double precision) end), 0.5) as v
     from settings
 
 ),
 
 silent_share as (
 
-    select coalesce(max(case when setting = 'silent_week_share' then cast(value as double) end), 0.25) as v
+    select coalesce(max(case when setting = 'silent_week_share' then cast(value as double precision) end), 0.25) as v
     from settings
 
 ),
@@ -85,7 +88,7 @@ baseline_n as (
 
 region_min_median as (
 
-    select coalesce(max(case when setting = 'region_silent_min_median' then cast(value as double) end), 20.0) as v
+    select coalesce(max(case when setting = 'region_silent_min_median' then cast(value as double precision) end), 20.0) as v
     from settings
 
 ),
@@ -130,22 +133,25 @@ shown_accounts as (
 
 -- the official-like accounts as shown: the id staging shows, the display name of a pseudonymised
 -- account when the name itself looks official, the evidence with burst partners' ids replaced
+{%- set burst_pattern -%}
+    '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$'
+{%- endset %}
 burst_evidence as (
 
     select
         platform,
         author_id,
-        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 1) as head,
-        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 2) as partners,
-        regexp_extract(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$', 3) as tail
+        {{ quality_regexp_extract('evidence', burst_pattern, 1) }} as head,
+        {{ quality_regexp_extract('evidence', burst_pattern, 2) }} as partners,
+        {{ quality_regexp_extract('evidence', burst_pattern, 3) }} as tail
     from ({{ q['quality_accounts'] }})
-    where regexp_matches(evidence, '^(.*other accounts \()(.*)(\); first [0-9]{4}-.*)$')
+    where {{ quality_regexp_matches('evidence', burst_pattern) }}
 
 ),
 
 burst_partners as (
 
-    select platform, author_id, unnest(string_split(partners, ', ')) as partner
+    select platform, author_id, {{ quality_split_to_rows('partners', "', '") }} as partner
     from burst_evidence
 
 ),
@@ -158,7 +164,7 @@ shown_partners as (
         string_agg(
             coalesce(shown_accounts.shown_author_id, case when burst_partners.partner = '…' then '…' else '?' end),
             ', '
-            order by burst_partners.partner = '…', coalesce(shown_accounts.shown_author_id, '?')
+            order by burst_partners.partner = '…', coalesce(shown_accounts.shown_author_id, '?') collate "C"
         ) as partners
     from burst_partners
     left join shown_accounts
@@ -168,6 +174,9 @@ shown_partners as (
 
 ),
 
+{% set official_fragment_pattern -%}
+    'looks official \(''([^'']+)''\)'
+{%- endset -%}
 quality_accounts as (
 
     select
@@ -180,7 +189,7 @@ quality_accounts as (
         case
             when coalesce(shown.author_pseudonymised, true)
                 and strpos(lower(coalesce(a.author_name, '')),
-                           nullif(regexp_extract(a.evidence, 'looks official \(''([^'']+)''\)', 1), '')) > 0
+                           nullif({{ quality_regexp_extract('a.evidence', official_fragment_pattern, 1) }}, '')) > 0
                 then a.author_name
         end as shown_name,
         case when burst_evidence.author_id is not null
@@ -240,7 +249,7 @@ days as (
 
     select periods.period_kind, periods.period, cast(d.day as date) as day
     from periods,
-        lateral (select unnest(generate_series(periods.period_start, periods.period_end, interval 1 day)) as day) d
+        lateral (select {{ quality_day_series('periods.period_start', 'periods.period_end') }} as day) d
 
 ),
 
@@ -254,14 +263,15 @@ quarantine as (
         'warn' as outcome,
         false as is_blocking,
         q.reason as subject,
-        cast(count(*) as double) as measure,
-        cast(null as double) as threshold,
+        cast(count(*) as double precision) as measure,
+        cast(null as double precision) as threshold,
         count(*) || ' row(s) set aside: ' || q.reason as detail,
-        to_json(list(distinct q.source)) :: varchar as evidence
+        -- the sources in no set order (DuckDB: as hashed; PostgreSQL: sorted)
+        to_json(array_agg(distinct q.source)) :: varchar as evidence
     from periods
     inner join ({{ q['quarantine'] }}) q
         on q.week_start is null
-        or q.week_start between periods.period_start - interval 6 day and periods.period_end
+        or q.week_start between periods.period_start - interval '6 days' and periods.period_end
     group by periods.period_kind, periods.period, q.reason
 
 ),
@@ -283,8 +293,8 @@ expectation_keys as (
         expectation,
         column_name,
         week_start,
-        unnest(from_json(example_keys, '["VARCHAR"]')) as source_key,
-        unnest(from_json(examples, '["VARCHAR"]')) as value
+        {{ quality_json_list_items('example_keys') }} as source_key,
+        {{ quality_json_list_items('examples') }} as value
     from expectation_weeks
     where example_keys is not null
 
@@ -299,7 +309,7 @@ expectation_rows as (
         k.column_name,
         k.week_start,
         k.value,
-        list_has_any(string_split(coalesce(k.column_name, ''), ','), ['id', 'author_id', 'reshare_of', 'url'])
+        string_to_array(coalesce(k.column_name, ''), ',') && array['id', 'author_id', 'reshare_of', 'url']
             as is_id_column,
         coalesce(mentions.mention_key, split_part(k.source_key, ':', 1) || ':?') as mention_key
     from expectation_keys as k
@@ -321,13 +331,13 @@ expectation_failures as (
         sum(coalesce(e.unexpected_count, 0)) as unexpected_count,
         -- a table-level failure's observation (a row-level one stored before example_keys existed
         -- may hold ids: only its count is kept)
-        min(e.examples) filter (
+        min(e.examples collate "C") filter (
             where e.example_keys is null and e.unexpected_count is null
         ) as observed
     from periods
     inner join expectation_weeks e
         on e.week_start is null
-        or (e.week_start <= periods.period_end and e.week_start + interval 6 day >= periods.period_start)
+        or (e.week_start <= periods.period_end and e.week_start + interval '6 days' >= periods.period_start)
     group by periods.period_kind, periods.period, e.asset, e.expectation, e.column_name
 
 ),
@@ -341,13 +351,13 @@ expectation_examples as (
         r.expectation,
         r.column_name,
         -- a value of an id column would be a mention or account id: the mention_key names the row
-        to_json(list(
+        to_json((array_agg(
             case when r.is_id_column then r.mention_key else r.mention_key || ' ' || r.column_name || '=' || r.value end
-            order by r.week_start, r.mention_key
-        )[1:5]) :: varchar as examples
+            order by r.week_start, r.mention_key collate "C"
+        ))[1:5]) :: varchar as examples
     from periods
     inner join expectation_rows r
-        on r.week_start <= periods.period_end and r.week_start + interval 6 day >= periods.period_start
+        on r.week_start <= periods.period_end and r.week_start + interval '6 days' >= periods.period_start
     group by periods.period_kind, periods.period, r.asset, r.expectation, r.column_name
 
 ),
@@ -361,8 +371,8 @@ expectations as (
         'fail' as outcome,
         true as is_blocking,
         f.asset || ': ' || f.expectation || coalesce(' (' || f.column_name || ')', '') as subject,
-        cast(f.unexpected_count as double) as measure,
-        cast(null as double) as threshold,
+        cast(f.unexpected_count as double precision) as measure,
+        cast(null as double precision) as threshold,
         'Great Expectations failed on ' || f.asset || ': ' || f.expectation || coalesce(' ' || f.column_name, '')
             || ', ' || f.unexpected_count || ' unexpected' as detail,
         coalesce(x.examples, f.observed) as evidence
@@ -379,7 +389,10 @@ expectations as (
 registry_leakage as (
 
     select
-        eligibility.* exclude (author_id),
+        -- the columns registry_rows reads (the account's id as loaded, not staging's)
+        eligibility.mention_key,
+        eligibility.platform,
+        eligibility.local_date,
         raw_authors.author_id
     from eligibility
     inner join raw_authors using (mention_key)
@@ -397,10 +410,10 @@ registry_rows as (
         'fail' as outcome,
         true as is_blocking,
         r.platform || ':' || r.author_id as subject,
-        cast(count(*) as double) as measure,
+        cast(count(*) as double precision) as measure,
         0.0 as threshold,
         count(*) || ' eligible mention(s) from registry account ' || r.platform || ':' || r.author_id as detail,
-        to_json(list(r.mention_key order by r.mention_key)[1:5]) :: varchar as evidence
+        to_json((array_agg(r.mention_key order by r.mention_key collate "C"))[1:5]) :: varchar as evidence
     from periods
     inner join registry_leakage r on r.local_date between periods.period_start and periods.period_end
     group by periods.period_kind, periods.period, r.platform, r.author_id
@@ -413,7 +426,7 @@ tenure_weeks as (
     select tenure_id, person_id, week, week_start, count(*) as eligible
     from eligibility
     where is_eligible
-    group by all
+    group by tenure_id, person_id, week, week_start
 
 ),
 
@@ -435,7 +448,7 @@ suspect_weeks as (
     inner join raw_authors r using (mention_key)
     inner join quality_accounts a on a.platform = r.platform and a.author_id = r.author_id
     where e.is_eligible
-    group by all
+    group by e.tenure_id, e.person_id, e.week, e.week_start, a.platform, a.author_id
 
 ),
 
@@ -445,12 +458,22 @@ suspect_shares as (
         s.*,
         t.eligible,
         sum(s.suspect_eligible) over (partition by s.tenure_id, s.week) as all_suspects_eligible,
-        sum(s.suspect_eligible) over (partition by s.tenure_id, s.week) / t.eligible as week_share
+        -- a double, as DuckDB's `/` gives (PostgreSQL's sum of integers is a numeric)
+        cast(sum(s.suspect_eligible) over (partition by s.tenure_id, s.week) as double precision) / t.eligible
+            as week_share
     from suspect_weeks s
     inner join tenure_weeks t using (tenure_id, week)
 
 ),
 
+{# the tenure and the week of an account's worst share in the period (the first row by share
+    desc, week, tenure) -#}
+{%- set worst_tenure -%}
+    (array_agg(s.tenure_id order by s.week_share desc, s.week collate "C", s.tenure_id collate "C"))[1]
+{%- endset -%}
+{%- set worst_week -%}
+    (array_agg(s.week order by s.week_share desc, s.week collate "C", s.tenure_id collate "C"))[1]
+{%- endset -%}
 leakage_rows as (
 
     select
@@ -465,20 +488,20 @@ leakage_rows as (
         s.platform || ':' || any_value(s.shown_author_id) || coalesce(' «' || any_value(s.shown_name) || '»', '')
             || ' (' || any_value(s.signals) || ') carries '
             || sum(s.suspect_eligible) || ' eligible mention(s); suspected accounts reach '
-            || round(100 * max(s.week_share), 1) || '% of ' || first(s.tenure_id order by s.week_share desc, s.week, s.tenure_id)
-            || ' in ' || first(s.week order by s.week_share desc, s.week, s.tenure_id) as detail,
+            || {{ quality_double_text(quality_round('100 * max(s.week_share)', 1)) }} || '% of ' || {{ worst_tenure }}
+            || ' in ' || {{ worst_week }} as detail,
         -- the worst tenure and week come from one row (arg_max picked each on its own; on a tie
         -- of shares they could name a tenure and a week of different rows): earliest week first
-        json_object(
-            'evidence', json(any_value(s.account_evidence)),
-            'worst_tenure', first(s.tenure_id order by s.week_share desc, s.week, s.tenure_id),
-            'worst_week', first(s.week order by s.week_share desc, s.week, s.tenure_id),
-            'eligible_mentions', sum(s.suspect_eligible)
-        ) :: varchar as evidence
+        {{ quality_json_object([
+            ('evidence', quality_json('any_value(s.account_evidence)')),
+            ('worst_tenure', worst_tenure),
+            ('worst_week', worst_week),
+            ('eligible_mentions', 'sum(s.suspect_eligible)'),
+        ]) }} as evidence
     from periods
     cross join leakage_max
     cross join leakage_blocks
-    inner join suspect_shares s on s.week_start + interval 3 day between periods.period_start and periods.period_end
+    inner join suspect_shares s on s.week_start + interval '3 days' between periods.period_start and periods.period_end
         or (periods.period_kind = 'week' and s.week = periods.period)
     group by periods.period_kind, periods.period, s.platform, s.author_id
 
@@ -494,8 +517,8 @@ listed_rows as (
         'warn' as outcome,
         false as is_blocking,
         a.platform || ':' || a.shown_author_id as subject,
-        cast(count(m.mention_id) as double) as measure,
-        cast(null as double) as threshold,
+        cast(count(m.mention_id) as double precision) as measure,
+        cast(null as double precision) as threshold,
         a.platform || ':' || a.shown_author_id || coalesce(' «' || a.shown_name || '»', '')
             || ' looks official but is not in the registry (' || a.signals
             || '); ' || count(m.mention_id) || ' post(s) in the period, none eligible' as detail,
@@ -508,7 +531,7 @@ listed_rows as (
     where not exists (
         select 1 from suspect_weeks s
         where s.platform = a.platform and s.author_id = a.author_id
-            and s.week_start + interval 3 day between periods.period_start and periods.period_end
+            and s.week_start + interval '3 days' between periods.period_start and periods.period_end
     )
     group by periods.period_kind, periods.period, a.platform, a.author_id, a.shown_author_id, a.shown_name,
         a.signals, a.evidence
@@ -524,23 +547,23 @@ missing_partition as (
         'missing_partition' as check_name,
         'fail' as outcome,
         true as is_blocking,
-        {{ iso_week_label('cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)') }} as subject,
-        cast(count(*) as double) as measure,
-        cast(null as double) as threshold,
-        'week ' || {{ iso_week_label('cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)') }}
+        {{ iso_week_label(quality_week_start('days.day')) }} as subject,
+        cast(count(*) as double precision) as measure,
+        cast(null as double precision) as threshold,
+        'week ' || {{ iso_week_label(quality_week_start('days.day')) }}
             || ' is not loaded (' || count(*) || ' day(s) of the period)' as detail,
-        to_json(list(days.day order by days.day)) :: varchar as evidence
+        to_json(array_agg(days.day order by days.day)) :: varchar as evidence
     from days
     left join loaded_weeks
-        on loaded_weeks.week_start = cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)
+        on loaded_weeks.week_start = {{ quality_week_start('days.day') }}
     where loaded_weeks.week_start is null
-    group by days.period_kind, days.period, cast(days.day - (isodow(days.day) - 1) * interval 1 day as date)
+    group by days.period_kind, days.period, {{ quality_week_start('days.day') }}
 
 ),
 
 source_weeks as (
 
-    select source, week_start, count(*) as mentions from mentions group by all
+    select source, week_start, count(*) as mentions from mentions group by source, week_start
 
 ),
 
@@ -563,13 +586,13 @@ source_gap as (
         false as is_blocking,
         n.source || ' ' || {{ iso_week_label('w.week_start') }} as subject,
         0.0 as measure,
-        cast(null as double) as threshold,
+        cast(null as double precision) as threshold,
         'source ' || n.source || ' delivered nothing in loaded week ' || {{ iso_week_label('w.week_start') }} as detail,
         cast(null as varchar) as evidence
     from periods
     cross join normal_sources n
     inner join loaded_weeks w
-        on w.week_start + interval 3 day between periods.period_start and periods.period_end
+        on w.week_start + interval '3 days' between periods.period_start and periods.period_end
         or (periods.period_kind = 'week' and w.week_start = periods.period_start)
     left join source_weeks s on s.source = n.source and s.week_start = w.week_start
     where s.source is null
@@ -582,9 +605,9 @@ rated_region_weeks as (
     from loaded_weeks w
     inner join tenures t
         on t.is_rated
-        and t.start_date <= w.week_start + interval 6 day
+        and t.start_date <= w.week_start + interval '6 days'
         and t.effective_end_or_open >= w.week_start
-        and t.region_valid_from <= w.week_start + interval 6 day
+        and t.region_valid_from <= w.week_start + interval '6 days'
         and t.region_valid_to_or_open >= w.week_start
 
 ),
@@ -593,7 +616,7 @@ rated_region_weeks as (
 -- and the median of the same over the loaded weeks before (up to silent_baseline_weeks)
 region_week_counts as (
 
-    select region_code, week_start, count(*) as mentions from eligibility group by all
+    select region_code, week_start, count(*) as mentions from eligibility group by region_code, week_start
 
 ),
 
@@ -613,7 +636,7 @@ region_week_series as (
 
 vacant_region_weeks as (
 
-    select distinct regions.region_code, cast(d.day - (isodow(d.day) - 1) * interval 1 day as date) as week_start
+    select distinct regions.region_code, {{ quality_week_start('d.day') }} as week_start
     from (select distinct day from days) d
     inner join regions
         on regions.is_rated
@@ -635,7 +658,7 @@ region_baseline as (
         case when exists (
             select 1 from vacant_region_weeks v where v.region_code = s.region_code and v.week_start = s.week_start
         ) then 0 else count(b.week_start) end as baseline_weeks,
-        median(b.mentions) as baseline
+        percentile_cont(0.5) within group (order by b.mentions) as baseline
     from region_week_series s
     left join region_week_series b
         on b.region_code = s.region_code and b.n < s.n and b.n >= s.n - (select v from baseline_n)
@@ -660,14 +683,14 @@ region_silent as (
         case when r.baseline_weeks >= 4 then r.baseline end as threshold,
         case when r.baseline_weeks >= 4 and r.baseline >= (select v from region_min_median)
             then 'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }}
-                || ', against a median of ' || cast(round(r.baseline) as bigint) || ' a week in the ' || r.baseline_weeks
+                || ', against a median of ' || cast({{ quality_round('r.baseline') }} as bigint) || ' a week in the ' || r.baseline_weeks
                 || ' loaded weeks before: silent while the week was fetched'
             else 'region ' || r.region_code || ' has no mention at all in ' || {{ iso_week_label('r.week_start') }}
         end as detail,
         cast(null as varchar) as evidence
     from periods
     inner join region_baseline r
-        on r.week_start + interval 3 day between periods.period_start and periods.period_end
+        on r.week_start + interval '3 days' between periods.period_start and periods.period_end
         or (periods.period_kind = 'week' and r.week_start = periods.period_start)
 
 ),
@@ -700,7 +723,7 @@ week_baseline as (
         w.week_start,
         w.source,
         w.mentions,
-        median(b.mentions) as baseline,
+        percentile_cont(0.5) within group (order by b.mentions) as baseline,
         count(b.week_start) as baseline_weeks
     from week_volume w
     left join nonempty_weeks b on b.n <= w.prior and b.n > w.prior - (select v from baseline_n)
@@ -718,7 +741,7 @@ silent_weeks as (
 
 period_weeks as (
 
-    select distinct period_kind, period, cast(day - (isodow(day) - 1) * interval 1 day as date) as week_start
+    select distinct period_kind, period, {{ quality_week_start('day') }} as week_start
     from days
 
 ),
@@ -732,14 +755,14 @@ empty_weeks as (
         'fail' as outcome,
         true as is_blocking,
         'empty weeks' as subject,
-        cast(count(s.week_start) as double) as measure,
+        cast(count(s.week_start) as double precision) as measure,
         0.0 as threshold,
         'no mentions loaded for ' || count(s.week_start) || ' of ' || count(*) || ' week(s) ('
-            || array_to_string(list({{ iso_week_label('s.week_start') }} order by s.week_start)
-                filter (where s.week_start is not null)[1:4], ', ')
+            || array_to_string((array_agg({{ iso_week_label('s.week_start') }} order by s.week_start)
+                filter (where s.week_start is not null))[1:4], ', ')
             || case when count(s.week_start) > 4 then ', …' else '' end
             || '; loaded from ' || string_agg(distinct s.source, ', ') || ' with no mention)' as detail,
-        to_json(list(s.week_start order by s.week_start) filter (where s.week_start is not null)) :: varchar
+        to_json(array_agg(s.week_start order by s.week_start) filter (where s.week_start is not null)) :: varchar
             as evidence
     from period_weeks p
     left join silent_weeks s on s.week_start = p.week_start and s.is_empty
@@ -760,9 +783,9 @@ low_weeks as (
         s.mentions / s.baseline as measure,
         (select v from silent_share) as threshold,
         {{ iso_week_label('s.week_start') }} || ' is silent: ' || s.mentions || ' mention(s) loaded, '
-            || cast(round(100 * s.mentions / s.baseline) as bigint) || '% of the median '
-            || cast(round(s.baseline) as bigint) || ' of the ' || s.baseline_weeks || ' loaded weeks before (under '
-            || cast(round(100 * (select v from silent_share)) as bigint) || '% counts as silent)' as detail,
+            || cast({{ quality_round('100 * s.mentions / s.baseline') }} as bigint) || '% of the median '
+            || cast({{ quality_round('s.baseline') }} as bigint) || ' of the ' || s.baseline_weeks || ' loaded weeks before (under '
+            || cast({{ quality_round('100 * (select v from silent_share)') }} as bigint) || '% counts as silent)' as detail,
         cast(null as varchar) as evidence
     from period_weeks p
     inner join silent_weeks s on s.week_start = p.week_start and not s.is_empty
@@ -816,20 +839,31 @@ daily as (
 
     select d.day, coalesce(count(m.mention_id), 0) as mentions
     from (select distinct day from days) d
-    inner join loaded_weeks w on w.week_start = cast(d.day - (isodow(d.day) - 1) * interval 1 day as date)
+    inner join loaded_weeks w on w.week_start = {{ quality_week_start('d.day') }}
     left join mentions m on m.local_date = d.day
-    group by all
+    group by d.day
 
 ),
 
+daily_numbered as (
+
+    select day, mentions, row_number() over (order by day) as n
+    from daily
+
+),
+
+-- the median of the 28 days before each day (a join, not a window: PostgreSQL has no median
+-- over a window frame)
 daily_baseline as (
 
     select
-        day,
-        mentions,
-        median(mentions) over (order by day rows between 28 preceding and 1 preceding) as baseline,
-        count(*) over (order by day rows between 28 preceding and 1 preceding) as baseline_days
-    from daily
+        d.day,
+        d.mentions,
+        percentile_cont(0.5) within group (order by b.mentions) as baseline,
+        count(b.n) as baseline_days
+    from daily_numbered d
+    left join daily_numbered b on b.n between d.n - 28 and d.n - 1
+    group by d.day, d.mentions
 
 ),
 
@@ -844,8 +878,9 @@ daily_volume_drop as (
         cast(b.day as varchar) as subject,
         b.mentions / b.baseline as measure,
         (select v from drop_share) as threshold,
-        b.day || ': ' || b.mentions || ' mention(s), ' || round(100 * b.mentions / b.baseline) || '% of the median '
-            || b.baseline || ' of the days before' as detail,
+        b.day || ': ' || b.mentions || ' mention(s), '
+            || {{ quality_double_text(quality_round('100 * b.mentions / b.baseline')) }} || '% of the median '
+            || {{ quality_double_text('b.baseline') }} || ' of the days before' as detail,
         cast(null as varchar) as evidence
     from days
     inner join daily_baseline b on b.day = days.day
@@ -885,11 +920,11 @@ tenure_gap as (
         'warn' as outcome,
         false as is_blocking,
         region_code || ' ' || min(day) || '..' || max(day) as subject,
-        cast(count(*) as double) as measure,
-        cast(null as double) as threshold,
+        cast(count(*) as double precision) as measure,
+        cast(null as double precision) as threshold,
         region_code || ' has no akim from ' || min(day) || ' to ' || max(day) || ' (' || count(*) || ' day(s)): '
             || 'mentions of the post in those days have no owner' as detail,
-        to_json(list(day order by day)) :: varchar as evidence
+        to_json(array_agg(day order by day)) :: varchar as evidence
     from vacancy_runs
     group by period_kind, period, region_code, run
 
@@ -904,15 +939,15 @@ tenure_overlap as (
         'warn' as outcome,
         false as is_blocking,
         a.region_code || ' ' || a.person_id || ' / ' || b.person_id as subject,
-        cast(datediff('day', greatest(a.start_date, b.start_date), least(a.end_date, b.end_date)) + 1 as double) as measure,
-        cast(null as double) as threshold,
+        cast({{ days_inclusive('greatest(a.start_date, b.start_date)', 'least(a.end_date, b.end_date)') }} as double precision) as measure,
+        cast(null as double precision) as threshold,
         a.region_code || ': tenures of ' || a.person_id || ' and ' || b.person_id || ' overlap from '
             || greatest(a.start_date, b.start_date) || ' to ' || least(a.end_date, b.end_date)
             || ' (the successor holds those days)' as detail,
         cast(null as varchar) as evidence
     from tenures a
     inner join tenures b
-        on a.region_code = b.region_code and a.tenure_id < b.tenure_id
+        on a.region_code = b.region_code and a.tenure_id collate "C" < b.tenure_id
         and a.start_date <= coalesce(b.end_date, {{ open_end_date() }})
         and b.start_date <= coalesce(a.end_date, {{ open_end_date() }})
         -- a same-day handover (end = successor's start) is the rule, not an overlap
@@ -934,10 +969,11 @@ out_of_tenure as (
         'warn' as outcome,
         false as is_blocking,
         e.person_id as subject,
-        cast(count(*) as double) as measure,
-        cast(null as double) as threshold,
+        cast(count(*) as double precision) as measure,
+        cast(null as double precision) as threshold,
         count(*) || ' mention(s) of ' || e.person_id || ' on days they held no rated post (kept, not counted)' as detail,
-        to_json(list(e.mention_key || ' ' || e.local_date order by e.local_date, e.mention_key)[1:3]) :: varchar as evidence
+        to_json((array_agg(e.mention_key || ' ' || e.local_date order by e.local_date, e.mention_key collate "C"))[1:3])
+            :: varchar as evidence
     from periods
     inner join eligibility e
         on e.status = 'out_of_tenure' and e.local_date between periods.period_start and periods.period_end
@@ -954,10 +990,10 @@ eligible_out_of_tenure as (
         'fail' as outcome,
         true as is_blocking,
         e.tenure_id as subject,
-        cast(count(*) as double) as measure,
+        cast(count(*) as double precision) as measure,
         0.0 as threshold,
         count(*) || ' eligible mention(s) of ' || e.tenure_id || ' dated outside the tenure' as detail,
-        to_json(list(e.mention_key order by e.mention_key)[1:3]) :: varchar as evidence
+        to_json((array_agg(e.mention_key order by e.mention_key collate "C"))[1:3]) :: varchar as evidence
     from periods
     inner join eligibility e
         on e.is_eligible and e.local_date between periods.period_start and periods.period_end
@@ -975,8 +1011,8 @@ ranking_newcomer as (
         'warn' as outcome,
         false as is_blocking,
         r.person_id || ' ' || r.region_code as subject,
-        cast(r.overlap_days as double) as measure,
-        cast(null as double) as threshold,
+        cast(r.overlap_days as double precision) as measure,
+        cast(null as double precision) as threshold,
         r.akim_name || ' (' || r.person_id || ', ' || r.region_code || ') is ranked as a newcomer: took office '
             || t.start_date || ', ' || r.overlap_days || ' day(s) of the period ('
             || case r.period_kind
@@ -1001,11 +1037,11 @@ ranking_missing_region as (
         'warn' as outcome,
         false as is_blocking,
         g.region_code as subject,
-        cast(null as double) as measure,
-        cast(null as double) as threshold,
+        cast(null as double precision) as measure,
+        cast(null as double precision) as threshold,
         'no one is ranked for ' || g.region_code || ' in ' || p.period || ': '
             || coalesce(
-                (select string_agg(n.person_id || ' ' || n.not_ranked_reason, '; ' order by n.person_id)
+                (select string_agg(n.person_id || ' ' || n.not_ranked_reason, '; ' order by n.person_id collate "C")
                  from ranking n
                  where n.period = p.period and n.region_code = g.region_code and not n.is_ranked),
                 'no tenure in the period (post vacant)'
@@ -1030,11 +1066,11 @@ roster_out_of_date as (
         'warn' as outcome,
         false as is_blocking,
         s.name || ' (' || s.position || ')' as subject,
-        cast(count(*) as double) as measure,
-        cast(null as double) as threshold,
+        cast(count(*) as double precision) as measure,
+        cast(null as double precision) as threshold,
         'roster may be out of date: ' || count(*) || ' mention(s) call ' || s.name || ' аким of ' || s.position
             || ' and the roster has no such person' as detail,
-        to_json(list(coalesce(s.mention_key, s.platform || ':?') || ' ' || s.excerpt order by s.local_date)[1:3])
+        to_json((array_agg(coalesce(s.mention_key, s.platform || ':?') || ' ' || s.excerpt order by s.local_date))[1:3])
             :: varchar as evidence
     from periods
     inner join roster_signals s
@@ -1087,8 +1123,8 @@ passes as (
         'pass' as outcome,
         false as is_blocking,
         cast(null as varchar) as subject,
-        cast(null as double) as measure,
-        cast(null as double) as threshold,
+        cast(null as double precision) as measure,
+        cast(null as double precision) as threshold,
         'nothing found' as detail,
         cast(null as varchar) as evidence
     from periods

@@ -76,7 +76,7 @@ final as (
         published.tenure_id,
         cast(place_bounds.rank_low as integer)      as rank_low,
         cast(place_bounds.rank_high as integer)     as rank_high,
-        cast(pair_orders.p_above_next as double)    as p_above_next,
+        cast(pair_orders.p_above_next as double precision) as p_above_next,
         cast(place_bounds.replicates as integer)    as replicates
     from published
     left join place_bounds

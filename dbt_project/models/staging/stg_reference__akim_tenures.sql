@@ -18,8 +18,8 @@ with seed as (
 override as (
 
     select
-        cast(region_code as varchar) as region_code,
-        cast(person_id as varchar)   as person_id,
+        cast(region_code as text)    as region_code,
+        cast(person_id as text)      as person_id,
         cast(start_date as date)     as start_date,
         cast(end_date as date)       as end_date,
         'override'                   as roster_source

@@ -5,8 +5,8 @@
 with seed as (
 
     select
-        cast(platform as varchar)    as platform,
-        cast(author_id as varchar)   as author_id,
+        cast(platform as text)       as platform,
+        cast(author_id as text)      as author_id,
         author_name,
         region_code,
         kind,
@@ -19,11 +19,11 @@ with seed as (
 override as (
 
     select
-        cast(platform as varchar)    as platform,
-        cast(author_id as varchar)   as author_id,
-        cast(author_name as varchar) as author_name,
-        cast(region_code as varchar) as region_code,
-        cast(kind as varchar)        as kind,
+        cast(platform as text)       as platform,
+        cast(author_id as text)      as author_id,
+        cast(author_name as text)    as author_name,
+        cast(region_code as text)    as region_code,
+        cast(kind as text)           as kind,
         'override'                   as registry_source
     from {{ override }}
 

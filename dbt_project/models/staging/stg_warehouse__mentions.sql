@@ -1,8 +1,9 @@
 {#- Private persons' author ids are pseudonymised here, before any mart sees them: an author
     who is neither classified official/media nor in the registry of official accounts gets
     `akims_pseudonym(author_id)` (a keyed HMAC-SHA256, registered by the dbt-duckdb
-    plugin assets.sources.dbt_plugin, key from AKIMS_PSEUDONYM_KEY) and no display name.
-    A table, not a view: the function exists only on dbt's connections.
+    plugin assets.sources.dbt_plugin, key from AKIMS_PSEUDONYM_KEY; on PostgreSQL the same
+    function, created by macros/postgres/pseudonym.sql) and no display name.
+    A table, not a view: the function (or its key) exists only on dbt's connections.
 
     Incremental (delete+insert on mention_key). A run rebuilds
     - every mention of the weeks whose raw data changed: week_version (the week's loaded_at in
@@ -96,25 +97,30 @@ reshare_targets as (
 ),
 
 -- the accounts a reshare_of names: a VK wall owner (as the id, id<n> or club<n>), a Telegram
--- forward's source
+-- forward's source; one select per form (a reshare_of may name none, one or two accounts)
+vk_wall_posts as (
+
+    select platform, reshare_of
+    from reshare_targets
+    where platform = 'vk' and {{ mention_regex_search('reshare_of', '^-?[0-9]+_[0-9]+$') }}
+
+),
+
 target_accounts as (
 
-    select platform, reshare_of, lower(account) as account
-    from (
-        select
-            platform,
-            reshare_of,
-            unnest(case
-                when platform = 'vk' and regexp_matches(reshare_of, '^-?[0-9]+_[0-9]+$') then [
-                    split_part(reshare_of, '_', 1),
-                    case when starts_with(reshare_of, '-') then 'club' || split_part(substr(reshare_of, 2), '_', 1)
-                         else 'id' || split_part(reshare_of, '_', 1) end
-                ]
-                when platform = 'telegram' and starts_with(reshare_of, 'fwd:') then [substr(reshare_of, 5)]
-                else cast([] as varchar[])
-            end) as account
-        from reshare_targets
-    ) as named
+    select platform, reshare_of, lower(split_part(reshare_of, '_', 1)) as account
+    from vk_wall_posts
+    union all
+    select
+        platform,
+        reshare_of,
+        lower(case when starts_with(reshare_of, '-') then 'club' || split_part(substr(reshare_of, 2), '_', 1)
+                   else 'id' || split_part(reshare_of, '_', 1) end)
+    from vk_wall_posts
+    union all
+    select platform, reshare_of, lower(substr(reshare_of, 5))
+    from reshare_targets
+    where platform = 'telegram' and starts_with(reshare_of, 'fwd:')
 
 ),
 
