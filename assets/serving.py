@@ -76,11 +76,20 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, warehouse: Path) -> int:
 
 
 def publish_snapshot(warehouse: Path) -> int:
-    """The writer's last step of a publish: open `warehouse` and refresh its serving snapshot."""
+    """The writer's last step of a publish: open `warehouse` and refresh its serving snapshot; with
+    a PostgreSQL warehouse (AKIMS_WAREHOUSE_URL) the published tables also go to the server, where
+    BI tools read them next to the marts (assets/postgres_warehouse.py)."""
+    from assets.postgres_warehouse import connect_server, ship_published
+    from assets.settings import warehouse_url
     from assets.warehouse import connect
 
+    url = warehouse_url()
     with connect(warehouse) as con:
-        return refresh_snapshot(con, warehouse)
+        served = refresh_snapshot(con, warehouse)
+        if url:
+            with connect_server(url) as pg:
+                ship_published(con, pg)
+        return served
 
 
 def _literal(path: Path) -> str:

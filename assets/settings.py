@@ -40,6 +40,10 @@ DEFAULT_SEED = "1"
 # $AKIMS_HOME/.dagster unless this names a PostgreSQL database (orchestration/pipeline.py)
 DAGSTER_POSTGRES_ENV = "AKIMS_DAGSTER_POSTGRES_URL"
 DAGSTER_POSTGRES_SCHEME = "postgresql+psycopg2://"
+# the warehouse: the DuckDB file $AKIMS_HOME/warehouse.duckdb unless this names a PostgreSQL
+# database, where dbt then builds the models and marts (assets/postgres_warehouse.py)
+WAREHOUSE_URL_ENV = "AKIMS_WAREHOUSE_URL"
+WAREHOUSE_URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def duckdb_memory_limit(env: Mapping[str, str] = os.environ) -> str:
@@ -101,6 +105,25 @@ def dagster_postgres_url(env: Mapping[str, str] = os.environ) -> str:
     return raw
 
 
+def warehouse_url(env: Mapping[str, str] = os.environ) -> str:
+    """`AKIMS_WAREHOUSE_URL`: a libpq URL of the PostgreSQL database that holds the warehouse,
+    `postgresql://user:password@host:5432/db` (a Unix socket: `postgresql://user@/db?host=/dir`),
+    or "" (the default: the embedded DuckDB file)."""
+    raw = env.get(WAREHOUSE_URL_ENV, "").strip()
+    if raw and not raw.startswith(WAREHOUSE_URL_SCHEMES):
+        shown = raw.split("://", 1)[0] + "://…" if "://" in raw else "a value that is not a URL"
+        raise SettingError(
+            f"{WAREHOUSE_URL_ENV} must be a postgresql:// URL (postgresql://user:password@host:5432/db), "
+            f"got {shown}; leave it unset for the embedded DuckDB warehouse"
+        )
+    return raw
+
+
+def warehouse_target(env: Mapping[str, str] = os.environ) -> str:
+    """Where dbt builds the warehouse: "postgres" when AKIMS_WAREHOUSE_URL is set, else "duckdb"."""
+    return "postgres" if warehouse_url(env) else "duckdb"
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -113,6 +136,7 @@ class Settings:
     rank_interval_replicates: int
     rank_interval_seed: str
     dagster_postgres_url: str = field(repr=False)  # may hold a password
+    warehouse_url: str = field(repr=False)  # may hold a password
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -130,4 +154,5 @@ class Settings:
             rank_interval_replicates=rank_interval_replicates(),
             rank_interval_seed=rank_interval_seed(),
             dagster_postgres_url=dagster_postgres_url(),
+            warehouse_url=warehouse_url(),
         )

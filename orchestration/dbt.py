@@ -2,7 +2,8 @@
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,19 @@ from assets.dbt_scope import (
     reference_fingerprint,
 )
 from assets.paths import DBT_PROJECT_DIR, akims_home
+from assets.postgres_warehouse import (
+    check_text_rules,
+    connect_server,
+    dbt_environment,
+    mirror_marts,
+    record_server_full_build,
+    server_label,
+    server_last_full_build,
+    ship_raw,
+)
+from assets.schemas import now_utc
+from assets.settings import warehouse_url
+from assets.sources.pseudonymise import resolve_key
 from assets.warehouse import connect
 
 TARGET_DIR = DBT_PROJECT_DIR / "target"
@@ -148,9 +162,73 @@ class DbtBuildConfig(dg.Config):
 
 
 def dbt_version() -> str:
-    """dbt-core, adapter and DuckDB versions: part of the project fingerprint (an upgrade of any
-    rebuilds and retests everything, the unit tests included)."""
-    return " ".join(f"{name}=={version(name)}" for name in ("dbt-core", "dbt-adapters", "dbt-duckdb", "duckdb"))
+    """dbt-core, adapter and DuckDB versions and the warehouse's target: part of the project
+    fingerprint (an upgrade of any, or a move to another server, rebuilds and retests everything,
+    the unit tests included)."""
+    packages = ("dbt-core", "dbt-adapters", "dbt-duckdb", "duckdb")
+    url = warehouse_url()
+    if url:
+        packages = (*packages, "dbt-postgres")
+    target = f"target=postgres:{server_label(url)}" if url else "target=duckdb"
+    return " ".join([*(f"{name}=={version(name)}" for name in packages), target])
+
+
+@contextmanager
+def warehouse_target_environment(context: dg.AssetExecutionContext) -> Iterator[None]:
+    """Around a dbt build: nothing for the DuckDB file; for a PostgreSQL warehouse
+    (AKIMS_WAREHOUSE_URL) ship the raw tables to the server first, point dbt's profile at it
+    (environment variables, restored afterwards) and, after the build, mirror the server's marts
+    into the local file for publishing (assets/postgres_warehouse.py)."""
+    url = warehouse_url()
+    if not url:
+        yield
+        return
+    with connect() as duck, connect_server(url) as pg:
+        check_text_rules(pg, server_label(url))
+        shipped = ship_raw(duck, pg)
+    context.log.info(
+        f"shipped raw tables to {server_label(url)}: {shipped.weeks} week(s) replaced, "
+        f"{shipped.rows} row(s) in {shipped.tables} table(s)"
+    )
+    variables = dbt_environment(url, resolve_key(akims_home()))
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    with connect_server(url) as pg, connect() as duck:
+        mirrored = mirror_marts(pg, duck)
+    context.log.info(f"mirrored {mirrored} mart(s) from {server_label(url)} into the local file for publishing")
+
+
+def recorded_full_build() -> str | None:
+    """The fingerprint of the last full build of this warehouse's dbt target: kept in the local
+    file for DuckDB, on the server for PostgreSQL (what a dbt run there by hand drops)."""
+    url = warehouse_url()
+    if url:
+        with connect_server(url) as pg:
+            return server_last_full_build(pg)
+    with connect() as con:
+        return last_full_build(con)
+
+
+def set_full_build(fingerprint: str | None) -> None:
+    """Record a full build that succeeded (`fingerprint`), or forget the record (None)."""
+    url = warehouse_url()
+    if url:
+        with connect_server(url) as pg:
+            record_server_full_build(pg, fingerprint, dbt_version(), now_utc())
+        return
+    with connect() as con:
+        if fingerprint is None:
+            forget_full_build(con)
+        else:
+            record_full_build(con, fingerprint, dbt_version())
 
 
 def build_scope(context: dg.AssetExecutionContext, full_requested: bool) -> tuple[BuildScope, str]:
@@ -158,14 +236,14 @@ def build_scope(context: dg.AssetExecutionContext, full_requested: bool) -> tupl
     last one is dropped, so a full build that fails is followed by another full build."""
     with connect() as con:
         fingerprint = reference_fingerprint(con, DBT_PROJECT_DIR, dbt_version())
-        scope = choose_scope(
-            json.loads(ensure_manifest().read_text(encoding="utf-8")),
-            fingerprint,
-            last_full_build(con),
-            full_requested=full_requested,
-        )
-        if scope.full:
-            forget_full_build(con)
+    scope = choose_scope(
+        json.loads(ensure_manifest().read_text(encoding="utf-8")),
+        fingerprint,
+        recorded_full_build(),
+        full_requested=full_requested,
+    )
+    if scope.full:
+        set_full_build(None)
     context.log.info(scope.reason)
     return scope, fingerprint
 
@@ -179,16 +257,15 @@ def akims_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, con
     """Seeds, staging, intermediate and marts: indicators and rankings for every loaded period.
     An unchanged project rebuilds only the nodes the warehouse's data feeds (assets/dbt_scope.py)."""
     scope, fingerprint = build_scope(context, config.full_build)
-    try:
-        yield from dbt.cli(["build", *scope.args], context=context, target_path=warehouse_dbt_target()).stream()
-    except Exception:
-        if not scope.full:  # e.g. a reference table gone: the next build rebuilds everything
-            with connect() as con:
-                forget_full_build(con)
-        raise
-    if scope.full:
-        with connect() as con:
-            record_full_build(con, fingerprint, dbt_version())
+    with warehouse_target_environment(context):
+        try:
+            yield from dbt.cli(["build", *scope.args], context=context, target_path=warehouse_dbt_target()).stream()
+        except Exception:
+            if not scope.full:  # e.g. a reference table gone: the next build rebuilds everything
+                set_full_build(None)
+            raise
+        if scope.full:
+            set_full_build(fingerprint)
 
 
 # One `dbt build` of the whole project, never a subset: the models cover every loaded period at

@@ -20,6 +20,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.paths import akims_home
+from assets.postgres_warehouse import WarehouseServerError, connect_server
 from assets.settings import DAGSTER_POSTGRES_ENV, MEMORY_LIMIT_ENV, Settings, dagster_postgres_url
 from orchestration.partitions import (
     half_year_partitions,
@@ -208,6 +209,18 @@ def check_settings() -> Settings:
     return Settings.from_env()
 
 
+def check_warehouse_server(settings: Settings) -> None:
+    """A PostgreSQL warehouse (AKIMS_WAREHOUSE_URL) that cannot be reached stops the run here, in
+    one line naming its host (no password), before any week is loaded."""
+    if not settings.warehouse_url:
+        return
+    try:
+        with connect_server(settings.warehouse_url):
+            pass
+    except WarehouseServerError as exc:
+        raise PipelineError(str(exc)) from None
+
+
 def run_range(first: date, last: date, *, progress: bool = False, source: str | None = None) -> dict[str, list[str]]:
     """Materialise every week overlapping [first, last], then the half-years and years inside it.
     `source`: the mention source plug-in of this run (`demo` for `akims demo`; None: AKIMS_SOURCE
@@ -219,6 +232,7 @@ def run_range(first: date, last: date, *, progress: bool = False, source: str | 
     os.environ[MEMORY_LIMIT_ENV] = settings.duckdb_memory_limit  # dbt's profiles.yml reads it too
     if progress:
         os.environ["AKIMS_PROGRESS"] = "1"
+    check_warehouse_server(settings)
     dagster_instance = instance()
     for run_id in release_abandoned_runs(dagster_instance):
         _say(f"note: run {run_id} had been interrupted; marked failed and its pool slot freed", progress)
