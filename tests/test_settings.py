@@ -104,7 +104,8 @@ def test_fct_data_quality_falls_back_to_the_same_quality_settings() -> None:
     from assets.quality.settings import QualitySettings
 
     sql = (DBT_PROJECT_DIR / "models" / "marts" / "fct_data_quality.sql").read_text(encoding="utf-8")
-    fallbacks = re.findall(r"when setting = '(\w+)' then cast\(value as (?:double|integer)\) end\), ([0-9.]+)\)", sql)
+    cast = r"cast\(value as (?:double precision|double|integer)\)"
+    fallbacks = re.findall(rf"when setting = '(\w+)' then {cast} end\), ([0-9.]+)\)", sql)
     assert len(fallbacks) >= 6
     defaults = QualitySettings()
     for name, fallback in fallbacks:

@@ -27,7 +27,7 @@ tenure_fingerprint as (
         string_agg(
             concat_ws('|', tenure_id, region_code, person_id, start_date, effective_end_date,
                       cast(is_rated as varchar), region_valid_from, region_valid_to_or_open),
-            ';' order by {{ mention_byte_order('tenure_id') }}
+            ';' order by {{ text_byte_order('tenure_id') }}
         ) as tenures
     from {{ ref('int_tenures') }}
 
@@ -43,7 +43,7 @@ account_fingerprint as (
 
     select
         string_agg(platform || ':' || author_id, ';'
-                   order by {{ mention_byte_order('platform') }}, {{ mention_byte_order('author_id') }}) as accounts
+                   order by {{ text_byte_order('platform') }}, {{ text_byte_order('author_id') }}) as accounts
     from registry_accounts
 
 ),

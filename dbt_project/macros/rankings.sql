@@ -31,17 +31,6 @@
         end
 {%- endmacro %}
 
-{#- The collation that orders text by its bytes, as DuckDB does, where a tie-break on text decides
-    a place (tournament_ctes, int_tenures): nothing on DuckDB (its rendering is part of
-    int_rank_replicates' inputs_fingerprint); PostgreSQL's (macros/postgres/rankings.sql) is
-    `collate "C"`, whatever the database's collation. -#}
-{% macro rank_text_collation() -%}
-    {{ return(adapter.dispatch('rank_text_collation', 'akims')()) }}
-{%- endmacro %}
-
-{% macro default__rank_text_collation() -%}
-{%- endmacro %}
-
 {#- The tournament table as CTEs over `entries` (a CTE of ranked rows carrying the seven
     indicators, person_id and region_code), partitioned by `partition_by` (a list of columns):
     each indicator gives N + 1 - r points (r = rank(), ties share the best place; negative:
@@ -100,7 +89,7 @@ ordered as (
         scored.*,
         row_number() over (
             partition by {{ partition }}
-            order by score desc, tone_index desc, mentions desc, person_id{{ rank_text_collation() }} asc, region_code{{ rank_text_collation() }} asc
+            order by score desc, tone_index desc, mentions desc, {{ text_byte_order('person_id') }} asc, {{ text_byte_order('region_code') }} asc
         ) as rank
     from scored
 

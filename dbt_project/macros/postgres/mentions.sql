@@ -101,18 +101,3 @@
 {% macro postgres__mention_parallel_value(values_expr, keys_expr, key_expr) -%}
     ({{ values_expr }})[array_position({{ keys_expr }}, {{ key_expr }})]
 {%- endmacro %}
-
-{#- A text expression ordered by its bytes (code points), as DuckDB orders text: in ORDER BY of a
-    window or string_agg whose order decides a row (first of duplicates, tenure picked) or a stored
-    fingerprint. PostgreSQL orders by the database collation unless told "C". -#}
-{% macro mention_byte_order(text_expr) -%}
-    {{ return(adapter.dispatch('mention_byte_order', 'akims')(text_expr)) }}
-{%- endmacro %}
-
-{% macro default__mention_byte_order(text_expr) -%}
-    {{ text_expr }}
-{%- endmacro %}
-
-{% macro postgres__mention_byte_order(text_expr) -%}
-    {{ text_expr }} collate "C"
-{%- endmacro %}

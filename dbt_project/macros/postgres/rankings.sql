@@ -10,12 +10,6 @@
         end
 {%- endmacro %}
 
-{#- rank_text_collation: text tie-breaks in byte order, as on DuckDB, whatever the database's
-    collation (en_US, for one, ignores hyphens: 'a-c' < 'ab' there, not in byte order). -#}
-{% macro postgres__rank_text_collation() -%}
-    {{ ' collate "C"' }}
-{%- endmacro %}
-
 {#- poisson_draws: the number of thresholds at or below `uniform32` (width_bucket), the same
     draw as the default's chain of `when uniform32 < threshold`. PostgreSQL inlines the CTEs of
     int_rank_replicates' hash, so each `when` would compute the whole hash again: width_bucket

@@ -213,7 +213,7 @@ tenure_candidates as (
         rated_tenures.effective_end_date          as tenure_end_date,
         row_number() over (
             partition by person_dates.person_id, person_dates.local_date
-            order by rated_tenures.start_date desc, {{ mention_byte_order('rated_tenures.region_code') }}
+            order by rated_tenures.start_date desc, {{ text_byte_order('rated_tenures.region_code') }}
         ) as candidate_order
     from person_dates
     inner join rated_tenures
@@ -278,11 +278,11 @@ folded as (
         passing.*,
         row_number() over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, {{ mention_byte_order('source_key') }}
+            order by published_utc, {{ text_byte_order('source_key') }}
         ) as duplicate_order,
         first_value(mention_key) over (
             partition by person_id, platform, author_id, normalised_text, week_start
-            order by published_utc, {{ mention_byte_order('source_key') }}
+            order by published_utc, {{ text_byte_order('source_key') }}
         ) as first_of_duplicates
     from passing
 

@@ -20,7 +20,7 @@ ordered as (
         -- two tenures starting on the same day: person_id decides, in byte order on every target
         lead(start_date) over (
             partition by region_code
-            order by start_date, person_id{{ rank_text_collation() }}
+            order by start_date, {{ text_byte_order('person_id') }}
         ) as next_start_date
     from tenures
 

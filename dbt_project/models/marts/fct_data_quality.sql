@@ -14,9 +14,9 @@
     ids stay in raw.quality_accounts, raw.quality_bursts and raw.quality_roster_signals, which no
     reader is served. A failed expectation names its rows by mention_key (the raw `platform:id` the
     check stored is looked up in staging); a value of an id column is not copied. -#}
-{#- Portable SQL (DuckDB and PostgreSQL): text ordered with `collate "C"` (byte order; DuckDB's
-    binary collation is also named "C"); the expressions the engines write differently are the
-    quality_* macros (macros/postgres/quality.sql). -#}
+{#- Portable SQL (DuckDB and PostgreSQL): text that picks examples or a row is ordered in byte order
+    (text_byte_order, macros/postgres/text_order.sql); the expressions the engines write differently
+    are the quality_* macros (macros/postgres/quality.sql). -#}
 {#- The quality tables are written by the asset checks (orchestration/checks.py); a warehouse
     built without them (dbt run directly) gets empty ones, so the mart still builds. -#}
 {%- set empty = {
@@ -164,7 +164,7 @@ shown_partners as (
         string_agg(
             coalesce(shown_accounts.shown_author_id, case when burst_partners.partner = '…' then '…' else '?' end),
             ', '
-            order by burst_partners.partner = '…', coalesce(shown_accounts.shown_author_id, '?') collate "C"
+            order by burst_partners.partner = '…', {{ text_byte_order("coalesce(shown_accounts.shown_author_id, '?')") }}
         ) as partners
     from burst_partners
     left join shown_accounts
@@ -331,7 +331,7 @@ expectation_failures as (
         sum(coalesce(e.unexpected_count, 0)) as unexpected_count,
         -- a table-level failure's observation (a row-level one stored before example_keys existed
         -- may hold ids: only its count is kept)
-        min(e.examples collate "C") filter (
+        min({{ text_byte_order('e.examples') }}) filter (
             where e.example_keys is null and e.unexpected_count is null
         ) as observed
     from periods
@@ -353,7 +353,7 @@ expectation_examples as (
         -- a value of an id column would be a mention or account id: the mention_key names the row
         to_json((array_agg(
             case when r.is_id_column then r.mention_key else r.mention_key || ' ' || r.column_name || '=' || r.value end
-            order by r.week_start, r.mention_key collate "C"
+            order by r.week_start, {{ text_byte_order('r.mention_key') }}
         ))[1:5]) :: varchar as examples
     from periods
     inner join expectation_rows r
@@ -413,7 +413,7 @@ registry_rows as (
         cast(count(*) as double precision) as measure,
         0.0 as threshold,
         count(*) || ' eligible mention(s) from registry account ' || r.platform || ':' || r.author_id as detail,
-        to_json((array_agg(r.mention_key order by r.mention_key collate "C"))[1:5]) :: varchar as evidence
+        to_json((array_agg(r.mention_key order by {{ text_byte_order('r.mention_key') }}))[1:5]) :: varchar as evidence
     from periods
     inner join registry_leakage r on r.local_date between periods.period_start and periods.period_end
     group by periods.period_kind, periods.period, r.platform, r.author_id
@@ -469,10 +469,10 @@ suspect_shares as (
 {# the tenure and the week of an account's worst share in the period (the first row by share
     desc, week, tenure) -#}
 {%- set worst_tenure -%}
-    (array_agg(s.tenure_id order by s.week_share desc, s.week collate "C", s.tenure_id collate "C"))[1]
+    (array_agg(s.tenure_id order by s.week_share desc, {{ text_byte_order('s.week') }}, {{ text_byte_order('s.tenure_id') }}))[1]
 {%- endset -%}
 {%- set worst_week -%}
-    (array_agg(s.week order by s.week_share desc, s.week collate "C", s.tenure_id collate "C"))[1]
+    (array_agg(s.week order by s.week_share desc, {{ text_byte_order('s.week') }}, {{ text_byte_order('s.tenure_id') }}))[1]
 {%- endset -%}
 leakage_rows as (
 
@@ -947,7 +947,7 @@ tenure_overlap as (
         cast(null as varchar) as evidence
     from tenures a
     inner join tenures b
-        on a.region_code = b.region_code and a.tenure_id collate "C" < b.tenure_id
+        on a.region_code = b.region_code and {{ text_byte_order('a.tenure_id') }} < b.tenure_id
         and a.start_date <= coalesce(b.end_date, {{ open_end_date() }})
         and b.start_date <= coalesce(a.end_date, {{ open_end_date() }})
         -- a same-day handover (end = successor's start) is the rule, not an overlap
@@ -972,7 +972,7 @@ out_of_tenure as (
         cast(count(*) as double precision) as measure,
         cast(null as double precision) as threshold,
         count(*) || ' mention(s) of ' || e.person_id || ' on days they held no rated post (kept, not counted)' as detail,
-        to_json((array_agg(e.mention_key || ' ' || e.local_date order by e.local_date, e.mention_key collate "C"))[1:3])
+        to_json((array_agg(e.mention_key || ' ' || e.local_date order by e.local_date, {{ text_byte_order('e.mention_key') }}))[1:3])
             :: varchar as evidence
     from periods
     inner join eligibility e
@@ -993,7 +993,7 @@ eligible_out_of_tenure as (
         cast(count(*) as double precision) as measure,
         0.0 as threshold,
         count(*) || ' eligible mention(s) of ' || e.tenure_id || ' dated outside the tenure' as detail,
-        to_json((array_agg(e.mention_key order by e.mention_key collate "C"))[1:3]) :: varchar as evidence
+        to_json((array_agg(e.mention_key order by {{ text_byte_order('e.mention_key') }}))[1:3]) :: varchar as evidence
     from periods
     inner join eligibility e
         on e.is_eligible and e.local_date between periods.period_start and periods.period_end
@@ -1041,7 +1041,7 @@ ranking_missing_region as (
         cast(null as double precision) as threshold,
         'no one is ranked for ' || g.region_code || ' in ' || p.period || ': '
             || coalesce(
-                (select string_agg(n.person_id || ' ' || n.not_ranked_reason, '; ' order by n.person_id collate "C")
+                (select string_agg(n.person_id || ' ' || n.not_ranked_reason, '; ' order by {{ text_byte_order('n.person_id') }})
                  from ranking n
                  where n.period = p.period and n.region_code = g.region_code and not n.is_ranked),
                 'no tenure in the period (post vacant)'
