@@ -111,15 +111,12 @@ def demo_on_postgres(postgres: object, tmp_path_factory: pytest.TempPathFactory)
     return home, url
 
 
-def test_demo_marts_on_postgres_equal_duckdbs(demo_on_postgres: tuple[Path, str], tmp_path: Path) -> None:
-    home, url = demo_on_postgres
+def assert_marts_equal_duckdbs(home: Path, url: str, work: Path) -> dict[str, tuple[list[str], Counter]]:
+    """dbt builds the DuckDB target from a copy of the local file (the very raw tables the server
+    got); every mart on the server must equal DuckDB's, column for column and row for row, and the
+    local mirror (what publishing read) must equal the server. Returns the server's marts."""
     on_server = server_marts(url)
-    assert {"fct_akim_ranking", "fct_rank_intervals", "fct_data_quality", "fct_mention_eligibility"} <= set(on_server)
-    ranked = server_rows(url, "select count(*) from marts.fct_akim_ranking where period = '2019-H1' and is_ranked")
-    assert ranked[0][0] >= 10
-
-    # dbt on DuckDB, from the very raw tables the server got: a copy of the local file
-    duck_home = tmp_path / "duck"
+    duck_home = work / "duck"
     duck_home.mkdir()
     (duck_home / "warehouse.duckdb").write_bytes((home / "warehouse.duckdb").read_bytes())
     env = {
@@ -132,7 +129,7 @@ def test_demo_marts_on_postgres_equal_duckdbs(demo_on_postgres: tuple[Path, str]
     env.pop("AKIMS_WAREHOUSE_URL", None)
     built = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "build", "--full-refresh", "--profiles-dir", ".",
-         "--target-path", str(tmp_path / "dbt-target"), "--quiet"],
+         "--target-path", str(work / "dbt-target"), "--quiet"],
         cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
@@ -143,12 +140,64 @@ def test_demo_marts_on_postgres_equal_duckdbs(demo_on_postgres: tuple[Path, str]
         server_columns, server_table = on_server[table]
         assert server_columns == columns, table
         assert server_table == rows, f"{table}: {sum((rows - server_table).values())} row(s) differ"
-
-    # what publishing read (the local mirror) is what the server holds; what it published went back
     mirrored = duckdb_marts(home / "warehouse.duckdb")
     assert {t: r for t, (_, r) in mirrored.items()} == {t: r for t, (_, r) in on_server.items()}
+    return on_server
+
+
+def test_demo_marts_on_postgres_equal_duckdbs(demo_on_postgres: tuple[Path, str], tmp_path: Path) -> None:
+    home, url = demo_on_postgres
+    on_server = assert_marts_equal_duckdbs(home, url, tmp_path)
+    assert {"fct_akim_ranking", "fct_rank_intervals", "fct_data_quality", "fct_mention_eligibility"} <= set(on_server)
+    ranked = server_rows(url, "select count(*) from marts.fct_akim_ranking where period = '2019-H1' and is_ranked")
+    assert ranked[0][0] >= 10
+    # what was published went to the server
     published = server_rows(url, "select period, rank, person_id from publish.rankings where period = '2019-H1'")
     assert len(published) == ranked[0][0]
+
+
+def test_the_methodology_fixture_on_postgres_matches_the_oracle_and_duckdb(
+    postgres: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The oracle fixture of tests/test_methodology_e2e.py (a roster given with --tenures, so the
+    override tables go to the server too; akim changes, registry accounts, reshares, duplicates)
+    built on the server: every week's published ranking equals the plain-Python oracle's, and
+    every mart equals DuckDB's."""
+    from tests import test_methodology_e2e as e2e
+    from tests.conftest import ingest_labelled_and_run
+    from tests.rating_oracle import OracleTenure, effective_tenures, eligibility, weekly_ranking
+
+    home = tmp_path / "home"
+    url = libpq_url(postgres, "akims_methodology")
+    monkeypatch.setenv("AKIMS_HOME", str(home))
+    monkeypatch.setenv("AKIMS_WAREHOUSE_URL", url)
+    monkeypatch.setenv("AKIMS_PSEUDONYM_KEY", PSEUDONYM_KEY)
+    monkeypatch.delenv("AKIMS_SOURCE", raising=False)
+    last = e2e.FIRST_MONDAY + datetime.timedelta(days=e2e.WEEKS * 7 - 1)
+    ingest_labelled_and_run(tmp_path, e2e.build_fixture(), e2e.TENURES, e2e.FIRST_MONDAY.isoformat(), last.isoformat())
+    assert server_rows(url, "select count(*) from overrides.akim_tenures")[0][0] == len(e2e.TENURES)
+
+    tenures = effective_tenures(
+        [
+            OracleTenure(r, p, datetime.date.fromisoformat(s), datetime.date.fromisoformat(e) if e else None)
+            for r, p, s, e in e2e.TENURES
+        ]
+    )
+    rows = eligibility(e2e._oracle_inputs(home / "warehouse.duckdb"), tenures, set(e2e.OFFICIAL_ACCOUNTS))
+    keys = ("rank", "person_id", "score", "mentions", "positive", "negative", "authors", "engagement", "reach")
+    for week in range(e2e.WEEKS):
+        monday = e2e.FIRST_MONDAY + datetime.timedelta(days=7 * week)
+        year, number, _ = monday.isocalendar()
+        published = server_rows(
+            url,
+            f"select {', '.join(keys)} from publish.rankings where period = %s order by rank",
+            [f"{year}-W{number:02d}"],
+        )
+        expected = [tuple(r[k] for k in keys) for r in weekly_ranking(monday, rows, tenures)]
+        assert [tuple(_value(v) for v in r) for r in published] == [tuple(_value(v) for v in r) for r in expected]
+
+    monkeypatch.delenv("AKIMS_WAREHOUSE_URL")
+    assert_marts_equal_duckdbs(home, url, tmp_path)
 
 
 def test_a_bi_reader_on_the_server_never_fails_while_a_weekly_run_writes(
