@@ -89,34 +89,40 @@ def rank_interval_seed(env: Mapping[str, str] = os.environ) -> str:
     return raw
 
 
+def _url_setting(env: Mapping[str, str], name: str, schemes: tuple[str, ...], expected: str) -> str:
+    """A URL setting, "" when unset; a value with another scheme is a `SettingError` that shows
+    the scheme it got and never the rest (a password)."""
+    raw = env.get(name, "").strip()
+    if raw and not raw.startswith(schemes):
+        shown = raw.split("://", 1)[0] + "://…" if "://" in raw else "a value that is not a URL"
+        raise SettingError(f"{name} must be {expected}, got {shown}")
+    return raw
+
+
 def dagster_postgres_url(env: Mapping[str, str] = os.environ) -> str:
     """`AKIMS_DAGSTER_POSTGRES_URL`: the SQLAlchemy URL of a PostgreSQL database for the Dagster
     instance's storage, `postgresql+psycopg2://user:password@host:5432/db`, or "" (the default:
     SQLite files beside the warehouse). dagster-postgres needs the psycopg2 driver named: with a
     bare `postgresql://` SQLAlchemy 2.1 picks psycopg 3, on which Dagster's NOTIFY fails."""
-    raw = env.get(DAGSTER_POSTGRES_ENV, "").strip()
-    if raw and not raw.startswith(DAGSTER_POSTGRES_SCHEME):
-        shown = raw.split("://", 1)[0] + "://…" if "://" in raw else "a value that is not a URL"
-        raise SettingError(
-            f"{DAGSTER_POSTGRES_ENV} must be a {DAGSTER_POSTGRES_SCHEME} URL "
-            f"({DAGSTER_POSTGRES_SCHEME}user:password@host:5432/db; Dagster talks to PostgreSQL through "
-            f"psycopg2), got {shown}"
-        )
-    return raw
+    return _url_setting(
+        env,
+        DAGSTER_POSTGRES_ENV,
+        (DAGSTER_POSTGRES_SCHEME,),
+        f"a {DAGSTER_POSTGRES_SCHEME} URL ({DAGSTER_POSTGRES_SCHEME}user:password@host:5432/db; Dagster talks "
+        "to PostgreSQL through psycopg2)",
+    )
 
 
 def warehouse_url(env: Mapping[str, str] = os.environ) -> str:
     """`AKIMS_WAREHOUSE_URL`: a libpq URL of the PostgreSQL database that holds the warehouse,
     `postgresql://user:password@host:5432/db` (a Unix socket: `postgresql://user@/db?host=/dir`),
     or "" (the default: the embedded DuckDB file)."""
-    raw = env.get(WAREHOUSE_URL_ENV, "").strip()
-    if raw and not raw.startswith(WAREHOUSE_URL_SCHEMES):
-        shown = raw.split("://", 1)[0] + "://…" if "://" in raw else "a value that is not a URL"
-        raise SettingError(
-            f"{WAREHOUSE_URL_ENV} must be a postgresql:// URL (postgresql://user:password@host:5432/db), "
-            f"got {shown}; leave it unset for the embedded DuckDB warehouse"
-        )
-    return raw
+    return _url_setting(
+        env,
+        WAREHOUSE_URL_ENV,
+        WAREHOUSE_URL_SCHEMES,
+        "a postgresql:// URL (postgresql://user:password@host:5432/db; unset: the embedded DuckDB warehouse)",
+    )
 
 
 def warehouse_target(env: Mapping[str, str] = os.environ) -> str:
