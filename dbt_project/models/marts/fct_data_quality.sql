@@ -266,8 +266,9 @@ quarantine as (
         cast(count(*) as double precision) as measure,
         cast(null as double precision) as threshold,
         count(*) || ' row(s) set aside: ' || q.reason as detail,
-        -- the sources in no set order (DuckDB: as hashed; PostgreSQL: sorted)
-        to_json(array_agg(distinct q.source)) :: varchar as evidence
+        -- the sources sorted (byte order), so both engines write the same text
+        to_json(array_agg(distinct {{ text_byte_order('q.source') }} order by {{ text_byte_order('q.source') }})) :: varchar
+            as evidence
     from periods
     inner join ({{ q['quarantine'] }}) q
         on q.week_start is null
@@ -761,7 +762,7 @@ empty_weeks as (
             || array_to_string((array_agg({{ iso_week_label('s.week_start') }} order by s.week_start)
                 filter (where s.week_start is not null))[1:4], ', ')
             || case when count(s.week_start) > 4 then ', …' else '' end
-            || '; loaded from ' || string_agg(distinct s.source, ', ') || ' with no mention)' as detail,
+            || '; loaded from ' || string_agg(distinct {{ text_byte_order('s.source') }}, ', ' order by {{ text_byte_order('s.source') }}) || ' with no mention)' as detail,
         to_json(array_agg(s.week_start order by s.week_start) filter (where s.week_start is not null)) :: varchar
             as evidence
     from period_weeks p
