@@ -253,6 +253,37 @@ def test_a_bi_reader_on_the_server_never_fails_while_a_weekly_run_writes(
     assert week[0][0] >= 10  # the week the run wrote is on the server, published
 
 
+def test_back_to_duckdb_the_next_run_rebuilds_the_file_and_its_marts_equal_the_servers(
+    demo_on_postgres: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A warehouse built on the server, with the variable unset again: the local file holds only
+    the mirrored marts (no staging or intermediate models), the next run's dbt build is full on
+    DuckDB (the file has no full build on record: the server's builds are recorded on the server)
+    and gives the server's marts."""
+    import shutil
+
+    home, url = demo_on_postgres
+    local = tmp_path / "home"
+    shutil.copytree(home, local)
+    env = {**os.environ, "AKIMS_HOME": str(local), "AKIMS_SOURCE": "demo", "AKIMS_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    env.pop("AKIMS_WAREHOUSE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--from", "2019-06-24", "--to", "2019-06-30"],
+        env=env, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    rebuilt = duckdb_marts(local / "warehouse.duckdb")
+    assert {t: r for t, (_, r) in rebuilt.items()} == {t: r for t, (_, r) in server_marts(url).items()}
+    con = duckdb.connect(str(local / "warehouse.duckdb"), read_only=True)
+    try:  # the view dbt makes on DuckDB replaced the mirrored table
+        kind = con.execute(
+            "select table_type from information_schema.tables where table_name = 'fct_mention_eligibility'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert kind == ("VIEW",)
+
+
 def test_a_warehouse_url_that_is_not_postgres_is_one_line(
     akims_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
