@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from assets.duckdb_tx import transaction
 from assets.paths import SettingError
 
 PG_TYPES = {
@@ -217,7 +218,7 @@ def server_columns(cur: Any, schema: str, table: str) -> list[tuple[str, str]]:
 
 def _same_shape(cols: Iterable[Column], on_server: list[tuple[str, str]]) -> bool:
     wanted = [(c.name, c.pg_type) for c in cols]
-    aliases = {"double precision": "double precision", "ARRAY": "text[]", "timestamp without time zone": "timestamp"}
+    aliases = {"ARRAY": "text[]", "timestamp without time zone": "timestamp"}
     return wanted == [(name, aliases.get(kind, kind)) for name, kind in on_server]
 
 
@@ -228,19 +229,18 @@ def copy_table(
     table: str,
     *,
     where: str | None = None,
-    replace: bool = False,
 ) -> int:
     """Copy `schema.table` (the rows matching `where`, a condition both engines read alike) from
-    DuckDB into PostgreSQL inside the caller's transaction on `pg`. `replace` drops and recreates
-    the server's table (so does a table whose columns changed); otherwise the rows matching
-    `where` (every row without it) are deleted first. Returns the rows copied."""
+    DuckDB into PostgreSQL inside the caller's transaction on `pg`: the rows matching `where`
+    (every row without it) are deleted first; a server table whose columns differ from the local
+    one is dropped and created again. Returns the rows copied."""
     cols = duckdb_columns(duck, schema, table)
     names = ", ".join(_quoted(c.name) for c in cols)
     condition = f" where {where}" if where else ""
     with pg.cursor() as cur:
         cur.execute(f"create schema if not exists {_quoted(schema)}")
         existing = server_columns(cur, schema, table)
-        if existing and (replace or not _same_shape(cols, existing)):
+        if existing and not _same_shape(cols, existing):
             cur.execute(f"drop table {_relation(schema, table)} cascade")
             existing = []
         if not existing:
@@ -301,7 +301,7 @@ def ship_raw(duck: duckdb.DuckDBPyConnection, pg: Any) -> ShipReport:
             server_versions = _week_versions_server(cur, table, stamp) if _same_shape(cols, on_server) else None
         local_versions = _week_versions_duckdb(duck, table, stamp)
         if server_versions is None:
-            rows += copy_table(duck, pg, "raw", table, replace=True)
+            rows += copy_table(duck, pg, "raw", table)  # new, or its columns changed: created again
             weeks.update(local_versions)
         else:
             changed = sorted(
@@ -318,7 +318,7 @@ def ship_raw(duck: duckdb.DuckDBPyConnection, pg: Any) -> ShipReport:
         for table in duckdb_tables(duck, schema):
             if (schema == "raw" and table in WEEKLY_RAW_TABLES) or (schema, table) in NOT_SHIPPED:
                 continue
-            rows += copy_table(duck, pg, schema, table, replace=False)
+            rows += copy_table(duck, pg, schema, table)
             tables += 1
     return ShipReport(weeks=len(weeks), rows=rows, tables=tables)
 
@@ -376,35 +376,28 @@ def mirror_marts(pg: Any, duck: duckdb.DuckDBPyConnection) -> int:
             "select table_name from information_schema.tables where table_schema = %s order by 1", [MARTS_SCHEMA]
         )
         relations = [str(name) for (name,) in cur.fetchall()]
-        with tempfile.TemporaryDirectory(prefix="akims-mirror-") as tmp:
-            duck.execute("begin transaction")
-            try:
-                duck.execute(f"create schema if not exists {MARTS_SCHEMA}")
-                for name in duckdb_tables(duck, MARTS_SCHEMA):
-                    kind = duck.execute(
-                        "select table_type from information_schema.tables where table_catalog = current_database() "
-                        "and table_schema = ? and table_name = ?",
-                        [MARTS_SCHEMA, name],
-                    ).fetchone()
-                    dropped = "view" if kind and kind[0] == "VIEW" else "table"
-                    duck.execute(f"drop {dropped} if exists {_relation(MARTS_SCHEMA, name)}")
-                for name in relations:
-                    cols = server_columns(cur, MARTS_SCHEMA, name)
-                    types = {col: _duckdb_type(cur, MARTS_SCHEMA, name, col, kind) for col, kind in cols}
-                    path = Path(tmp) / f"{name}.csv"
-                    with path.open("w", encoding="utf-8") as out:
-                        relation = _relation(MARTS_SCHEMA, name)
-                        cur.copy_expert(f"copy (select * from {relation}) to stdout with (format csv)", out)
-                    body = ", ".join(f"{_quoted(col)} {kind}" for col, kind in types.items())
-                    duck.execute(f"create table {_relation(MARTS_SCHEMA, name)} ({body})")
-                    columns = "{" + ", ".join(f"'{col}': '{kind}'" for col, kind in types.items()) + "}"
-                    duck.execute(
-                        f"insert into {_relation(MARTS_SCHEMA, name)} select * from read_csv('{path}', "
-                        f"header = false, columns = {columns}, quote = '\"', escape = '\"', nullstr = '', "
-                        f"allow_quoted_nulls = false)"
-                    )
-                duck.execute("commit")
-            except BaseException:
-                duck.execute("rollback")
-                raise
+        with tempfile.TemporaryDirectory(prefix="akims-mirror-") as tmp, transaction(duck, "mirror_marts"):
+            duck.execute(f"create schema if not exists {MARTS_SCHEMA}")
+            local = duck.execute(
+                "select table_name, table_type from information_schema.tables "
+                "where table_catalog = current_database() and table_schema = ?",
+                [MARTS_SCHEMA],
+            ).fetchall()
+            for name, kind in local:
+                duck.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {_relation(MARTS_SCHEMA, str(name))}")
+            for name in relations:
+                cols = server_columns(cur, MARTS_SCHEMA, name)
+                types = {col: _duckdb_type(cur, MARTS_SCHEMA, name, col, kind) for col, kind in cols}
+                path = Path(tmp) / f"{name}.csv"
+                with path.open("w", encoding="utf-8") as out:
+                    relation = _relation(MARTS_SCHEMA, name)
+                    cur.copy_expert(f"copy (select * from {relation}) to stdout with (format csv)", out)
+                body = ", ".join(f"{_quoted(col)} {kind}" for col, kind in types.items())
+                duck.execute(f"create table {_relation(MARTS_SCHEMA, name)} ({body})")
+                columns = "{" + ", ".join(f"'{col}': '{kind}'" for col, kind in types.items()) + "}"
+                duck.execute(
+                    f"insert into {_relation(MARTS_SCHEMA, name)} select * from read_csv('{path}', "
+                    f"header = false, columns = {columns}, quote = '\"', escape = '\"', nullstr = '', "
+                    f"allow_quoted_nulls = false)"
+                )
     return len(relations)

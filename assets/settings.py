@@ -125,11 +125,6 @@ def warehouse_url(env: Mapping[str, str] = os.environ) -> str:
     )
 
 
-def warehouse_target(env: Mapping[str, str] = os.environ) -> str:
-    """Where dbt builds the warehouse: "postgres" when AKIMS_WAREHOUSE_URL is set, else "duckdb"."""
-    return "postgres" if warehouse_url(env) else "duckdb"
-
-
 @dataclass(frozen=True)
 class Settings:
     home: Path
